@@ -1,0 +1,1 @@
+"""The command line. Modules import only typer at the top, so `--help` is fast."""

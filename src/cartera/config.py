@@ -1,0 +1,249 @@
+"""Configuration: the ``cartera.toml`` file, validated by pydantic.
+
+Every section has defaults, so an empty file (or none) is a valid configuration.
+A section is owned by the layer that reads it: ``input`` by ``cartera.io``,
+``ageing`` and ``money`` by ``cartera.features``, ``value`` and ``risk`` by
+``cartera.models``, and the rest by ``cartera.policy`` and ``cartera.report``.
+
+Example::
+
+    [input.invoices]
+    path = "ledger.csv"
+    [input.invoices.columns]      # canonical name = column in the file
+    invoice_id = "invoiceNumber"
+    account_id = "customerID"
+    [input.invoices.date_formats]
+    issue_date = "%m/%d/%Y"
+
+    [pyramid]
+    shares = [0.10, 0.30, 0.60]
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from cartera.errors import ConfigError
+
+TableName = Literal["invoices", "payments", "transactions", "accounts", "leads", "fx"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TableSource(_Section):
+    """How to read one input file and map its columns to a canonical table."""
+
+    path: Path | None = None
+    delimiter: str | None = Field(
+        None, description="Field separator; detected when unset."
+    )
+    encoding: str | None = Field(
+        None, description="Text encoding; detected when unset."
+    )
+    decimal: Literal[".", ","] | None = Field(
+        None, description="Decimal mark of amounts; detected when unset."
+    )
+    sheet: str | None = Field(
+        None, description="Excel sheet name; the first when unset."
+    )
+    header: bool = True
+    columns: dict[str, str] = Field(
+        default_factory=dict, description="Canonical column name -> column in the file."
+    )
+    date_formats: dict[str, str] = Field(
+        default_factory=dict, description="Canonical date column -> strptime format."
+    )
+    constants: dict[str, str] = Field(
+        default_factory=dict,
+        description="Canonical column -> value for every row, e.g. currency = 'EUR'.",
+    )
+
+
+class InputConfig(_Section):
+    invoices: TableSource = Field(default_factory=TableSource)
+    payments: TableSource = Field(default_factory=TableSource)
+    transactions: TableSource = Field(default_factory=TableSource)
+    accounts: TableSource = Field(default_factory=TableSource)
+    leads: TableSource = Field(default_factory=TableSource)
+    fx: TableSource = Field(default_factory=TableSource)
+
+    def source(self, table: TableName) -> TableSource:
+        source: TableSource = getattr(self, table)
+        return source
+
+
+class AgeingConfig(_Section):
+    """Upper bounds in days past due of the overdue buckets; the last is open-ended."""
+
+    bounds: list[int] = Field(default_factory=lambda: [30, 60, 90])
+
+    @model_validator(mode="after")
+    def _check_bounds(self) -> AgeingConfig:
+        if not self.bounds or any(b <= 0 for b in self.bounds):
+            raise ValueError("ageing bounds must be positive day counts")
+        if sorted(set(self.bounds)) != self.bounds:
+            raise ValueError("ageing bounds must be strictly increasing")
+        return self
+
+    def bucket_names(self) -> list[str]:
+        """Return bucket names such as ``current, 1_30, 31_60, 61_90, over_90``."""
+        names = ["current"]
+        lower = 1
+        for upper in self.bounds:
+            names.append(f"{lower}_{upper}")
+            lower = upper + 1
+        names.append(f"over_{self.bounds[-1]}")
+        return names
+
+
+class MoneyConfig(_Section):
+    """Reporting currency and FX rates (units of reporting currency per unit)."""
+
+    reporting_currency: str | None = None
+    rates: dict[str, float] = Field(default_factory=dict)
+    minor_units: int = Field(2, ge=0, le=4, description="Decimal places of amounts.")
+
+
+class ValueConfig(_Section):
+    model: Literal["best", "bgnbd", "pareto"] = "best"
+    unit: Literal["weeks", "days"] = "weeks"
+    horizon_months: float = Field(12.0, gt=0)
+    margin: float = Field(0.3, gt=0, le=1, description="Gross margin share of revenue.")
+    monthly_discount_rate: float = Field(0.01, ge=0, lt=1)
+    interval: float = Field(0.9, gt=0, lt=1, description="Coverage of CLV intervals.")
+    draws: int = Field(200, ge=20, description="Parameter draws for the intervals.")
+
+
+class RiskConfig(_Section):
+    min_history: int = Field(
+        3, ge=0, description="Settled invoices below which segment rates are used."
+    )
+
+
+class PriorityConfig(_Section):
+    growth_weight: float = Field(1.0, ge=0)
+    collection_weight: float = Field(1.0, ge=0)
+    prospect_weight: float = Field(1.0, ge=0)
+
+
+class PyramidConfig(_Section):
+    mode: Literal["shares", "capacity"] = "shares"
+    shares: list[float] = Field(default_factory=lambda: [0.10, 0.30, 0.60])
+    hysteresis_margin: float = Field(
+        0.05, ge=0, description="Score margin, as a share of the score range."
+    )
+
+    @model_validator(mode="after")
+    def _check_shares(self) -> PyramidConfig:
+        if len(self.shares) != 3 or any(s <= 0 for s in self.shares):
+            raise ValueError("pyramid shares must be three positive numbers")
+        if abs(sum(self.shares) - 1.0) > 1e-6:
+            raise ValueError(f"pyramid shares must add up to 1, got {sum(self.shares)}")
+        if not self.shares[0] < self.shares[1] < self.shares[2]:
+            raise ValueError("pyramid shares must grow from tier 1 to tier 3")
+        return self
+
+
+class CapacityConfig(_Section):
+    contacts_minutes_per_week: float = Field(
+        600.0, gt=0, description="Team minutes per week for account contacts."
+    )
+    minutes_per_contact: dict[str, float] = Field(
+        default_factory=lambda: {"1": 30.0, "2": 10.0},
+        description="Minutes per contact for tier 1 and tier 2 accounts.",
+    )
+
+
+class DunningLevel(_Section):
+    min_days_past_due: int
+    action: str
+    channel: Literal["email", "phone", "letter", "escalation"]
+
+
+class DunningConfig(_Section):
+    levels: list[DunningLevel] = Field(
+        default_factory=lambda: [
+            DunningLevel(min_days_past_due=1, action="reminder", channel="email"),
+            DunningLevel(min_days_past_due=31, action="call", channel="phone"),
+            DunningLevel(
+                min_days_past_due=61, action="formal letter", channel="letter"
+            ),
+            DunningLevel(min_days_past_due=91, action="escalate", channel="escalation"),
+        ]
+    )
+
+
+class SegmentsConfig(_Section):
+    attributes: list[str] = Field(default_factory=list)
+    bins: dict[str, list[float]] = Field(
+        default_factory=dict, description="Numeric attribute -> bin edges."
+    )
+    max_clusters: int = Field(6, ge=2)
+
+
+class ReportConfig(_Section):
+    lang: Literal["en", "es"] = "en"
+
+
+class Config(_Section):
+    """The whole configuration of one run."""
+
+    input: InputConfig = Field(default_factory=InputConfig)
+    ageing: AgeingConfig = Field(default_factory=AgeingConfig)
+    money: MoneyConfig = Field(default_factory=MoneyConfig)
+    value: ValueConfig = Field(default_factory=ValueConfig)
+    risk: RiskConfig = Field(default_factory=RiskConfig)
+    priority: PriorityConfig = Field(default_factory=PriorityConfig)
+    pyramid: PyramidConfig = Field(default_factory=PyramidConfig)
+    capacity: CapacityConfig = Field(default_factory=CapacityConfig)
+    dunning: DunningConfig = Field(default_factory=DunningConfig)
+    segments: SegmentsConfig = Field(default_factory=SegmentsConfig)
+    report: ReportConfig = Field(default_factory=ReportConfig)
+
+
+def load_config(path: Path | None) -> Config:
+    """Read and validate ``cartera.toml``; ``None`` gives the defaults.
+
+    Relative input paths in the file are resolved against the file's folder.
+
+    Raises
+    ------
+    ConfigError
+        The file is missing, is not valid TOML, or breaks the schema.
+    """
+    if path is None:
+        return Config()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(
+            f"config file {path} not found", hint="check the --config path"
+        ) from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"config file {path} is not valid TOML: {exc}",
+            hint="fix the line named above",
+        ) from exc
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigError(
+            f"config file {path} is invalid: {problems}",
+            hint="correct those keys; every key is listed in the README",
+        ) from exc
+    base = path.parent
+    for name in ("invoices", "payments", "transactions", "accounts", "leads", "fx"):
+        source = config.input.source(name)  # type: ignore[arg-type]
+        if source.path is not None and not source.path.is_absolute():
+            source.path = base / source.path
+    return config

@@ -1,0 +1,75 @@
+"""The embedded database: canonical tables in DuckDB, read through Ibis.
+
+Feature code is written as Ibis expressions against the tables registered here,
+so the same code can run on any backend Ibis supports. DuckDB is the default,
+in memory unless a workspace file is given, in which case tables (and the tier
+history kept by the policy layer) persist between runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cartera.schema import TABLES
+
+if TYPE_CHECKING:
+    import ibis
+    import pandas as pd
+    from ibis.backends.duckdb import Backend
+
+logger = logging.getLogger(__name__)
+
+# Money is exact in the engine: 18 digits with the configured minor units.
+MONEY_PRECISION = 18
+
+
+class Workspace:
+    """A DuckDB database holding one run's canonical tables.
+
+    Parameters
+    ----------
+    path
+        DuckDB file to keep between runs; ``None`` for an in-memory database.
+    minor_units
+        Decimal places of money columns (2 for most currencies).
+    """
+
+    def __init__(self, path: Path | None = None, *, minor_units: int = 2) -> None:
+        import ibis
+
+        self.path = path
+        self.minor_units = minor_units
+        self.con: Backend = ibis.duckdb.connect(str(path) if path else ":memory:")
+
+    def load(self, name: str, frame: pd.DataFrame) -> ibis.Table:
+        """Store ``frame`` as table ``name``, casting money columns to DECIMAL.
+
+        The cast is done in DuckDB so sums, splits and allocations are exact.
+        """
+        import ibis
+
+        spec = TABLES.get(name)
+        money = [c.name for c in spec.columns if c.type == "money"] if spec else []
+        table = self.con.create_table(f"_raw_{name}", obj=frame, overwrite=True)
+        decimal = ibis.expr.datatypes.Decimal(MONEY_PRECISION, self.minor_units)
+        casts = {
+            col: table[col].round(self.minor_units).cast(decimal)
+            for col in money
+            if col in frame.columns
+        }
+        expr = table.mutate(**casts) if casts else table
+        result = self.con.create_table(name, obj=expr, overwrite=True)
+        self.con.drop_table(f"_raw_{name}")
+        logger.info("loaded table %s: %d rows", name, len(frame))
+        return result
+
+    def table(self, name: str) -> ibis.Table:
+        return self.con.table(name)
+
+    def has_table(self, name: str) -> bool:
+        return name in self.con.list_tables()
+
+    def close(self) -> None:
+        self.con.disconnect()
