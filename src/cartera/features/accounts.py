@@ -2,8 +2,9 @@
 
 Rules:
 
-1. Every account found in the invoices, payments or transactions on or before the
-   as-of date, or in the ``accounts`` table, has exactly one row.
+1. Every account found in any loaded table has exactly one row, even when all its
+   documents are dated after the as-of date, so the set of accounts does not
+   change when the as-of date moves.
 2. Money (``open_balance``, ``overdue_balance``, ``aging_<bucket>``,
    ``unapplied_credit``, ``monetary``, ``avg_order_value``) is in the reporting
    currency. Each open item is converted and rounded to minor units first, so the
@@ -83,7 +84,7 @@ def account_features_from(
         _lateness(allocation),
         _purchases(inputs, plan),
     ]
-    features = _account_ids(inputs)
+    features = inputs.account_ids
     for part in parts:
         features = features.left_join(part, "account_id").drop("account_id_right")
 
@@ -134,19 +135,6 @@ def account_features_from(
         "last_purchase",
     )
     return _with_accounts(features, inputs.accounts, money)
-
-
-def _account_ids(inputs: LedgerInputs) -> ir.Table:
-    tables = [
-        inputs.invoices.select("account_id"),
-        inputs.applications.select("account_id"),
-        inputs.purchases.select("account_id"),
-    ]
-    if inputs.accounts is not None:
-        accounts = inputs.accounts
-        tables.append(accounts.select(account_id=accounts.account_id.cast("string")))
-    ids = ibis.union(*tables, distinct=True)
-    return ids.filter(ids.account_id.notnull())
 
 
 def _balances(

@@ -83,9 +83,9 @@ def compute_features(ws: Workspace, as_of: date, config: Config) -> Features:
     inputs = ledger_inputs(ws, as_of, plan, ws.minor_units)
 
     # The pool and the allocation feed every output, so they are computed once.
-    with pool_events_expr(inputs).cache() as events:
+    with ws.materialized(pool_events_expr(inputs)) as events:
         allocation = allocation_expr(inputs, config.ageing, events)
-        with allocation.cache() as allocated:
+        with ws.materialized(allocation) as allocated:
             unapplied = unapplied_credit_expr(events, allocated)
             accounts = account_features_from(
                 inputs, allocated, unapplied, plan, config.ageing

@@ -51,6 +51,8 @@ class LedgerInputs:
         loaded (returns have ``is_purchase`` false), else positive invoices.
     accounts
         The ``accounts`` table as loaded, or ``None``.
+    account_ids
+        ``account_id`` of every account in any loaded table, on any date, once.
     has_disputed
         Whether the invoices carry a ``disputed`` column.
     """
@@ -61,6 +63,7 @@ class LedgerInputs:
     applications: ir.Table
     purchases: ir.Table
     accounts: ir.Table | None
+    account_ids: ir.Table
     has_disputed: bool
 
 
@@ -124,8 +127,27 @@ def ledger_inputs(
 
     accounts = ws.table("accounts") if ws.has_table("accounts") else None
     return LedgerInputs(
-        as_of, minor_units, invoices, applications, purchases, accounts, has_disputed
+        as_of,
+        minor_units,
+        invoices,
+        applications,
+        purchases,
+        accounts,
+        _account_ids(ws),
+        has_disputed,
     )
+
+
+def _account_ids(ws: Workspace) -> ir.Table:
+    tables = [
+        ws.table(name).select(account_id=_text(ws.table(name), "account_id"))
+        for name in ("invoices", "payments", "transactions", "accounts")
+        if ws.has_table(name) and "account_id" in ws.table(name).columns
+    ]
+    if not tables:
+        return _empty({"account_id": "string"}, dt.string)
+    ids = ibis.union(*tables).distinct()
+    return ids.filter(ids.account_id.notnull())
 
 
 _DOCUMENT_SCHEMA = {
