@@ -88,6 +88,14 @@ class Workspace:
     def table(self, name: str) -> ibis.Table:
         return self.con.table(name)
 
+    def canonical_tables(self) -> dict[str, ibis.Table]:
+        """Return the loaded canonical tables by name, listing the database once."""
+        return {
+            name: self.con.table(name)
+            for name in self.con.list_tables()
+            if name in TABLES
+        }
+
     def has_table(self, name: str) -> bool:
         return name in self.con.list_tables()
 

@@ -8,7 +8,8 @@ on the workspace and returns pandas frames.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -82,17 +83,26 @@ def compute_features(ws: Workspace, as_of: date, config: Config) -> Features:
     plan = plan_currency(ws, config.money)
     inputs = ledger_inputs(ws, as_of, plan, ws.minor_units)
 
-    # The pool and the allocation feed every output, so they are computed once.
-    with ws.materialized(pool_events_expr(inputs)) as events:
+    # Each intermediate table feeds several later ones, so it is computed once.
+    # Short expressions also keep Ibis's compile time down on small ledgers.
+    with ExitStack() as stack:
+        inputs = replace(
+            inputs,
+            invoices=stack.enter_context(ws.materialized(inputs.invoices)),
+            applications=stack.enter_context(ws.materialized(inputs.applications)),
+            purchases=stack.enter_context(ws.materialized(inputs.purchases)),
+            account_ids=stack.enter_context(ws.materialized(inputs.account_ids)),
+        )
+        events = stack.enter_context(ws.materialized(pool_events_expr(inputs)))
         allocation = allocation_expr(inputs, config.ageing, events)
-        with ws.materialized(allocation) as allocated:
-            unapplied = unapplied_credit_expr(events, allocated)
-            accounts = account_features_from(
-                inputs, allocated, unapplied, plan, config.ageing
-            )
-            accounts_frame = _to_pandas(accounts.order_by("account_id"))
-            open_frame = _to_pandas(_open_items(allocated))
-            settled_frame = _to_pandas(_settlements(allocated))
+        allocated = stack.enter_context(ws.materialized(allocation))
+        unapplied = unapplied_credit_expr(events, allocated)
+        accounts = account_features_from(
+            inputs, allocated, unapplied, plan, config.ageing
+        )
+        accounts_frame = _to_pandas(accounts.order_by("account_id"))
+        open_frame = _to_pandas(_open_items(allocated))
+        settled_frame = _to_pandas(_settlements(allocated))
 
     logger.info(
         "features as of %s: %d accounts, %d open items, %d settlements",

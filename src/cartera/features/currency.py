@@ -120,12 +120,13 @@ def plan_currency(ws: Workspace, money: MoneyConfig) -> CurrencyPlan:
     InputError
         A rate is not a positive number.
     """
+    tables = ws.canonical_tables()
     named: set[str] = set()
     unnamed_tables: list[str] = []
     for name in CURRENCY_TABLES:
-        if not ws.has_table(name):
+        if name not in tables:
             continue
-        table = ws.table(name)
+        table = tables[name]
         if "currency" not in table.columns:
             unnamed_tables.append(name)
             continue
@@ -147,7 +148,7 @@ def plan_currency(ws: Workspace, money: MoneyConfig) -> CurrencyPlan:
     in_use = set(named)
     if unnamed_tables and default is not None:
         in_use.add(default)
-    rates = _rates(ws, money)
+    rates = _rates(tables.get("fx"), money)
     currencies = tuple(sorted(in_use))
 
     if len(in_use) <= 1:
@@ -175,11 +176,11 @@ def plan_currency(ws: Workspace, money: MoneyConfig) -> CurrencyPlan:
     return CurrencyPlan(default, currencies, reporting, used)
 
 
-def _rates(ws: Workspace, money: MoneyConfig) -> dict[str, Decimal]:
+def _rates(fx: ir.Table | None, money: MoneyConfig) -> dict[str, Decimal]:
     """Collect rates from the ``fx`` table, overridden by the configuration."""
     raw: dict[str, object] = {}
-    if ws.has_table("fx"):
-        frame = ws.table("fx").to_pandas()
+    if fx is not None:
+        frame = fx.to_pandas()
         for column in ("currency", "rate"):
             if column not in frame.columns:
                 raise InputError(

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from cartera.engine import Workspace
     from cartera.features.currency import CurrencyPlan
 
+# Tables whose accounts get a row of features.
+ACCOUNT_TABLES = ("invoices", "payments", "transactions", "accounts")
+
 # Text values of a ``disputed`` column read as true; other values are false.
 TRUE_WORDS = ("yes", "y", "true", "t", "1", "si", "sí", "s")
 
@@ -73,9 +76,10 @@ def ledger_inputs(
     """Build the as-of views of the canonical tables in ``ws``."""
     money = dt.Decimal(18, minor_units)
     cutoff = ibis.literal(as_of, type="date")
+    tables = ws.canonical_tables()
 
-    if ws.has_table("invoices"):
-        raw = ws.table("invoices")
+    if "invoices" in tables:
+        raw = tables["invoices"]
         has_disputed = "disputed" in raw.columns
         documents = _documents(raw, plan, money).filter(
             lambda t: t.issue_date <= cutoff
@@ -103,10 +107,10 @@ def ledger_inputs(
         value=documents.amount.abs().cast(money),
         target=documents.applies_to,
     )
-    applications = credits.union(_payments(ws, plan, money, cutoff))
+    applications = credits.union(_payments(tables.get("payments"), plan, money, cutoff))
 
-    if ws.has_table("transactions"):
-        raw = ws.table("transactions")
+    if "transactions" in tables:
+        raw = tables["transactions"]
         purchases = raw.select(
             account_id=_text(raw, "account_id"),
             currency=plan.key(raw["currency"] if "currency" in raw.columns else None),
@@ -125,7 +129,7 @@ def ledger_inputs(
             is_purchase=ibis.literal(True),
         )
 
-    accounts = ws.table("accounts") if ws.has_table("accounts") else None
+    accounts = tables.get("accounts")
     return LedgerInputs(
         as_of,
         minor_units,
@@ -133,20 +137,20 @@ def ledger_inputs(
         applications,
         purchases,
         accounts,
-        _account_ids(ws),
+        _account_ids(tables),
         has_disputed,
     )
 
 
-def _account_ids(ws: Workspace) -> ir.Table:
-    tables = [
-        ws.table(name).select(account_id=_text(ws.table(name), "account_id"))
-        for name in ("invoices", "payments", "transactions", "accounts")
-        if ws.has_table(name) and "account_id" in ws.table(name).columns
+def _account_ids(tables: dict[str, ir.Table]) -> ir.Table:
+    selections = [
+        table.select(account_id=_text(table, "account_id"))
+        for name, table in tables.items()
+        if name in ACCOUNT_TABLES and "account_id" in table.columns
     ]
-    if not tables:
+    if not selections:
         return _empty({"account_id": "string"}, dt.string)
-    ids = ibis.union(*tables).distinct()
+    ids = ibis.union(*selections).distinct()
     return ids.filter(ids.account_id.notnull())
 
 
@@ -187,11 +191,10 @@ def _documents(raw: ir.Table, plan: CurrencyPlan, money: dt.DataType) -> ir.Tabl
 
 
 def _payments(
-    ws: Workspace, plan: CurrencyPlan, money: dt.DataType, cutoff: ir.DateValue
+    raw: ir.Table | None, plan: CurrencyPlan, money: dt.DataType, cutoff: ir.DateValue
 ) -> ir.Table:
-    if not ws.has_table("payments"):
+    if raw is None:
         return _empty(_APPLICATION_SCHEMA, money)
-    raw = ws.table("payments")
     payments = raw.select(
         doc_id=_text(raw, "payment_id"),
         kind=ibis.literal(1, type="int8"),
