@@ -227,7 +227,8 @@ def _credit_notes(
     picks = invoices.sample(frac=0.03, random_state=int(rng.integers(0, 2**31)))
     rows = []
     for n, inv in enumerate(picks.itertuples(index=False), start=1):
-        issued = min(as_of, inv.issue_date + timedelta(days=int(rng.integers(3, 40))))
+        invoiced: date = inv.issue_date  # type: ignore[assignment]
+        issued = min(as_of, invoiced + timedelta(days=int(rng.integers(3, 40))))
         rows.append(
             {
                 "invoice_id": f"NC{n:05d}",
