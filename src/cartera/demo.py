@@ -227,7 +227,7 @@ def _credit_notes(
 ) -> pd.DataFrame:
     picks = invoices.sample(frac=0.03, random_state=int(rng.integers(0, 2**31)))
     rows = []
-    records: list[dict[str, Any]] = picks.to_dict("records")
+    records: list[dict[Any, Any]] = picks.to_dict("records")
     for n, inv in enumerate(records, start=1):
         issued = min(
             as_of, inv["issue_date"] + timedelta(days=int(rng.integers(3, 40)))
