@@ -256,6 +256,12 @@ def main() -> None:
         help="DuckDB memory_limit of both runs, such as 2.5GB (default: DuckDB's).",
     )
     parser.add_argument(
+        "--only",
+        choices=["features", "sql"],
+        default=None,
+        help="Run one side only, so the peak memory is that side's alone.",
+    )
+    parser.add_argument(
         "--order",
         choices=["features-first", "sql-first"],
         default="features-first",
@@ -287,6 +293,12 @@ def main() -> None:
         ).df()
         return accounts, open_items, settlements
 
+    if args.only == "features":
+        timed("compute_features", run_features)
+        return
+    if args.only == "sql":
+        timed("hand SQL", run_hand_sql)
+        return
     if args.order == "features-first":
         features, features_wall, features_cpu = timed("compute_features", run_features)
         hand, hand_wall, hand_cpu = timed("hand SQL", run_hand_sql)

@@ -180,11 +180,3 @@ def _to_pandas(table: ir.Table) -> pd.DataFrame:
             frame[name] = frame[name].astype("datetime64[s]")
     return frame.reset_index(drop=True)
 
-
-__all__ = [
-    "Features",
-    "account_features_expr",
-    "compute_features",
-    "open_items_expr",
-    "settlements_expr",
-]
