@@ -179,4 +179,3 @@ def _to_pandas(table: ir.Table) -> pd.DataFrame:
         if name in frame.columns and frame[name].dtype.kind == "M":
             frame[name] = frame[name].astype("datetime64[s]")
     return frame.reset_index(drop=True)
-
