@@ -104,7 +104,7 @@ def normalise(name: str) -> str:
     return "".join(c for c in letters if c.isalnum())
 
 
-def _candidates(columns: Sequence[str], table: str) -> dict[str, list[str]]:
+def candidates(columns: Sequence[str], table: str) -> dict[str, list[str]]:
     """Return canonical column -> matching file columns, best tier only.
 
     A file column named like the canonical column itself beats a synonym.
@@ -136,7 +136,7 @@ def suggest_mapping(columns: Sequence[str], table: str) -> dict[str, str]:
     """
     if table not in SYNONYMS:
         raise ValueError(f"unknown table {table!r}; expected one of {list(TABLES)}")
-    found = _candidates(columns, table)
+    found = candidates(columns, table)
     used: dict[str, int] = {}
     for matches in found.values():
         for column in matches:
@@ -267,7 +267,7 @@ def mapping_snippet(table: str, columns: Sequence[str], mapping: dict[str, str])
     match them, or a placeholder, and are commented out when optional.
     """
     spec = TABLES[table]
-    found = _candidates(columns, table)
+    found = candidates(columns, table)
     lines = [f"[input.{table}.columns]"]
     for column in spec.columns:
         if column.name in mapping:

@@ -406,12 +406,15 @@ def sniff(path: Path, source: TableSource | None = None) -> Detected:
     one format; keys of ``date_formats`` are file column names here.
     """
     source = source or TableSource()
-    path = Path(path)
-    raw = read_raw(path, source)
+    return sniff_raw(Path(path), read_raw(Path(path), source), source)
+
+
+def sniff_raw(path: Path, raw: RawTable, source: TableSource) -> Detected:
+    """Detect the decimal mark and date formats of an already read file."""
     numeric = {
         name: raw.frame[name]
         for name in raw.frame.columns
-        if _looks_numeric(raw.frame[name])
+        if looks_numeric(raw.frame[name])
     }
     decimal = source.decimal or detect_decimal(numeric)[0]
     dated = [
@@ -430,6 +433,7 @@ def sniff(path: Path, source: TableSource | None = None) -> Detected:
     )
 
 
-def _looks_numeric(cells: pd.Series) -> bool:
+def looks_numeric(cells: pd.Series) -> bool:
+    """Return whether every non-empty cell looks like a number or an amount."""
     filled = cells[cells.str.strip() != ""]
     return len(filled) > 0 and bool(filled.str.match(_LOOSE_NUMBER).all())

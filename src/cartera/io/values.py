@@ -154,7 +154,7 @@ def parse_numbers(cells: pd.Series, decimal: str) -> Parsed:
     return Parsed(values, missing, invalid)
 
 
-def _fold(word: str) -> str:
+def fold_word(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.strip().lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -166,7 +166,7 @@ def parse_bools(cells: pd.Series) -> Parsed:
     words = {w: True for w in TRUE_WORDS} | {w: False for w in FALSE_WORDS}
 
     def parse(uniques: pd.Series) -> pd.Series:
-        return pd.Series([words.get(_fold(u)) for u in uniques], dtype="object")
+        return pd.Series([words.get(fold_word(u)) for u in uniques], dtype="object")
 
     found = on_uniques(stripped, parse)
     invalid = found.isna().to_numpy() & ~missing
