@@ -203,3 +203,22 @@ def test_sniff_without_table(tmp_path: Path) -> None:
     # Vencimiento fits both orders; Fecha's 25/11/2025 proves day-first.
     assert detected.date_formats == {"Fecha": "%d/%m/%Y", "Vencimiento": "%d/%m/%Y"}
     assert detected.mapping == {}
+
+
+def test_doc_type_and_currency_normalised(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "invoices.csv",
+        "invoice_id,account_id,issue_date,due_date,amount,moneda,tipo_documento\n"
+        "I1,A,2025-01-01,2025-01-31,100.00,eur,Factura\n"
+        "I2,A,2025-01-02,2025-02-01,-40.00,€,Nota de crédito\n"
+        "I3,A,2025-01-03,2025-02-02,10.00,$,Factura\n"
+        "I4,A,2025-01-04,2025-02-03,10.00,USD,Pedido\n",
+    )
+    result = read_table(path, "invoices")
+    assert result.frame["currency"].tolist() == ["EUR", "EUR"]
+    assert result.frame["doc_type"].tolist() == ["invoice", "credit_note"]
+    assert result.rejects["line"].tolist() == [4, 5]
+    assert result.rejects["reason"].tolist() == [
+        "invalid currency, expected an ISO 4217 code such as EUR",
+        "invalid doc_type, expected credit_note or invoice",
+    ]

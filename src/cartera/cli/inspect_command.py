@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import typer
+
+if TYPE_CHECKING:
+    from cartera.config import TableName
 
 
 def register(app: typer.Typer) -> None:
@@ -44,12 +48,13 @@ def inspect(
             f"unknown table {table!r}",
             hint="use invoices, payments, transactions, accounts or leads",
         )
+    name = cast("TableName | None", table)
     source = TableSource()
-    if config is not None and table is not None:
-        source = load_config(config).input.source(table)  # type: ignore[arg-type]
+    if config is not None and name is not None:
+        source = load_config(config).input.source(name)
     if no_header:
         source = source.model_copy(update={"header": False})
-    profile = profile_file(file, table, source)
+    profile = profile_file(file, name, source)
     detected = profile.detected
 
     delimiter = {None: "none", " ": "whitespace", "\t": "tab"}.get(

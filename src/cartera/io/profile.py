@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cartera.config import TableSource
+from cartera.config import TableName, TableSource
 from cartera.io.dates import has_time
 from cartera.io.mapping import candidates, mapping_snippet, suggest_mapping
 from cartera.io.reader import looks_numeric, read_raw, sniff_raw
@@ -18,7 +18,13 @@ from cartera.schema import TABLES
 
 _SAMPLES = 3
 # Tables a file can be guessed to be; fx rates are too small to be worth it.
-_GUESSABLE = ("invoices", "payments", "transactions", "accounts", "leads")
+_GUESSABLE: tuple[TableName, ...] = (
+    "invoices",
+    "payments",
+    "transactions",
+    "accounts",
+    "leads",
+)
 
 
 @dataclass
@@ -66,7 +72,7 @@ class FileProfile:
 
 
 def profile_file(
-    path: Path, table: str | None = None, source: TableSource | None = None
+    path: Path, table: TableName | None = None, source: TableSource | None = None
 ) -> FileProfile:
     """Read ``path`` and describe its settings, columns and a suggested mapping.
 
@@ -131,8 +137,8 @@ def _profile_column(name: str, cells: pd.Series, detected: Detected) -> ColumnPr
     return ColumnProfile(name, kind, detail, empty, len(uniques), samples)
 
 
-def _guess_table(names: list[str]) -> str:
-    def coverage(table: str) -> tuple[float, int]:
+def _guess_table(names: list[str]) -> TableName:
+    def coverage(table: TableName) -> tuple[float, int]:
         mapping = suggest_mapping(names, table)
         required = TABLES[table].required
         covered = sum(1 for c in required if c in mapping)

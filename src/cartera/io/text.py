@@ -204,7 +204,7 @@ def _read_fast(
     frame = pd.read_csv(io.StringIO(text), **options)  # type: ignore[call-overload]
     if not header:
         frame.columns = numbered_columns(len(frame.columns))
-    frame.columns = [str(c) for c in frame.columns]
+    frame.columns = [str(c).strip() for c in frame.columns]
     first = 2 if header else 1
     first += sum(str(c).count("\n") for c in frame.columns) if header else 0
     lines = np.arange(first, first + len(frame), dtype="int64")
@@ -247,7 +247,7 @@ def _read_records(
         if width is None:
             width = len(record)
             if header:
-                names = [str(c) for c in record]
+                names = [str(c).strip() for c in record]
                 continue
             names = numbered_columns(width)
         if len(record) == width + 1 and record[-1] == "":
