@@ -99,7 +99,7 @@ def maximize(
             f"{model}: the log-likelihood is not finite at the starting parameters",
             hint="pass other initial_params, or check the summary for extreme values",
         )
-    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
         result = optimize.minimize(
             objective,
             start,
@@ -143,7 +143,7 @@ def laplace_covariance(
     k = len(log_params)
     step = 1e-4
     hessian = np.empty((k, k))
-    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
         if gradient is not None:
             for i in range(k):
                 shift = np.zeros(k)
@@ -220,7 +220,7 @@ def check_params(model: str, names: tuple[str, ...], params: np.ndarray) -> None
     bad = ~(np.isfinite(values) & (values > 0)).all(axis=0)
     if bad.any():
         shown = ", ".join(
-            f"{name}={values[0, i]!r}" for i, name in enumerate(names) if bad[i]
+            f"{name}={float(values[0, i])}" for i, name in enumerate(names) if bad[i]
         )
         raise ModelError(
             f"{model}: parameter {shown} is not a finite positive number",

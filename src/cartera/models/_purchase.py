@@ -60,7 +60,7 @@ class PurchaseModel(Estimator):
         initial_params: dict[str, float] | None = None,
         *,
         max_iter: int = 2000,
-        tol: float = 1e-9,
+        tol: float = 1e-11,
     ) -> None:
         self.initial_params = initial_params
         self.max_iter = max_iter
@@ -218,15 +218,23 @@ class PurchaseModel(Estimator):
         return self._predict(self.p_alive_of, summary, params)
 
     def expected_purchases(
-        self, summary: pd.DataFrame, t: float, params: np.ndarray | None = None
+        self,
+        summary: pd.DataFrame,
+        t: float | np.ndarray,
+        params: np.ndarray | None = None,
     ) -> np.ndarray:
         """Return each account's expected purchases in the next ``t`` time units.
 
-        ``t`` is in the unit of the summary. ``params`` replaces the fitted
-        parameters, for example with a draw from :meth:`sample_params`.
+        ``t`` is in the unit of the summary: a number, giving one value per
+        account, or a 1-D array of horizons, giving an array of shape
+        ``(len(t), accounts)``. ``params`` replaces the fitted parameters, for
+        example with a draw from :meth:`sample_params`.
         """
+        horizons = np.asarray(t, dtype=float)
+        if horizons.ndim == 1:
+            horizons = horizons[:, np.newaxis]
         return self._predict(
-            lambda p, x, t_x, T: self.expected_purchases_of(p, t, x, t_x, T),
+            lambda p, x, t_x, T: self.expected_purchases_of(p, horizons, x, t_x, T),
             summary,
             params,
         )
@@ -256,9 +264,11 @@ class PurchaseModel(Estimator):
         _mle.check_params(self.name, self.param_names, params)
         validate_summary(summary)
         x, t_x, T = self._columns(summary)
-        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        with np.errstate(all="ignore"):
             values = np.asarray(function(params, x, t_x, T), dtype=float)
         bad = ~np.isfinite(values)
+        if bad.ndim == 2:
+            bad = bad.any(axis=0)
         if bad.any():
             shown = ", ".join(map(str, summary.index[bad][:5]))
             raise ModelError(

@@ -21,7 +21,7 @@ import numpy as np
 from cartera.errors import InputError
 from cartera.models.summary import months_to_units
 
-Cumulative = Callable[[float], np.ndarray]
+Cumulative = Callable[[np.ndarray], np.ndarray]
 
 
 def discounted_purchases(
@@ -36,7 +36,8 @@ def discounted_purchases(
     ----------
     expected_purchases
         Expected cumulative purchases of each account within ``t`` time units
-        from now, a function of ``t``; it must be 0 at ``t = 0``.
+        from now, as a function of a 1-D array of ``t`` returning an array of
+        shape ``(len(t), accounts)``. It must be 0 at ``t = 0``.
     horizon
         Length of the forecast, in time units.
     period
@@ -61,13 +62,11 @@ def discounted_purchases(
         )
     steps = math.ceil(horizon / period - 1e-9)
     ends = np.minimum(np.arange(1, steps + 1) * period, horizon)
-    total: np.ndarray | float = 0.0
-    previous: np.ndarray | float = 0.0
-    for end in ends:
-        current = expected_purchases(float(end))
-        total = total + (current - previous) / (1.0 + rate) ** (end / period)
-        previous = current
-    return np.asarray(total, dtype=float)
+    cumulative = np.asarray(expected_purchases(ends), dtype=float)
+    increments = np.diff(cumulative, axis=0, prepend=0.0)
+    factors = (1.0 + rate) ** (-ends / period)
+    result: np.ndarray = factors @ increments
+    return result
 
 
 def customer_lifetime_value(
@@ -85,7 +84,7 @@ def customer_lifetime_value(
     ----------
     expected_purchases
         Expected cumulative purchases per account within ``t`` units of
-        ``unit`` from now, a function of ``t``.
+        ``unit`` from now, as in :func:`discounted_purchases`.
     spend
         Expected spend per purchase of each account (currency).
     horizon_months

@@ -71,7 +71,7 @@ class GammaGammaModel(Estimator):
     name = NAME
     param_names = PARAM_NAMES
 
-    def __init__(self, *, max_iter: int = 2000, tol: float = 1e-9) -> None:
+    def __init__(self, *, max_iter: int = 2000, tol: float = 1e-11) -> None:
         self.max_iter = max_iter
         self.tol = tol
 

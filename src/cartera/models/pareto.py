@@ -11,7 +11,9 @@ Pareto/NBD model"), computed in log space:
 
 where ``F(τ)`` is a Gauss hypergeometric function ``2F1`` divided by a power of
 ``α+τ`` or ``β+τ``, whichever of ``α`` and ``β`` is larger (so that the
-argument of ``2F1`` lies in ``[0, 1)``).
+argument of ``2F1`` lies in ``[0, 1)``). For α ≥ β,
+``F(τ) = 2F1(r+s+x, s+1; r+s+x+1; (α-β)/(α+τ)) / (α+τ)^(r+s+x)``, and for α < β,
+``F(τ) = 2F1(r+s+x, r+x; r+s+x+1; (β-α)/(β+τ)) / (β+τ)^(r+s+x)``.
 
 The likelihood is written here instead of taken from pymc-marketing, the
 maintained implementation: it needs a C compiler at run time, about 300 MB more
@@ -116,13 +118,16 @@ def _log_integral(
 def _log_f(params: np.ndarray, x: np.ndarray, tau: np.ndarray) -> np.ndarray:
     r, alpha, s, beta = params
     c = r + s + x
+    # Euler's transformation 2F1(a, b; c; z) = (1-z)^(c-a-b) 2F1(c-a, c-b; c; z)
+    # moves the factor that overflows near z = 1 (for large x or s) into log
+    # space and leaves 2F1(1, ·; ·; z), which stays moderate.
     if alpha >= beta:
         z = (alpha - beta) / (alpha + tau)
-        series = hyp2f1(c, s + 1, c + 1, z)
+        log_series = -s * np.log1p(-z) + np.log(hyp2f1(1.0, r + x, c + 1, z))
         log_base = np.log(alpha + tau)
     else:
         z = (beta - alpha) / (beta + tau)
-        series = hyp2f1(c, r + x, c + 1, z)
+        log_series = (1 - r - x) * np.log1p(-z) + np.log(hyp2f1(1.0, s + 1, c + 1, z))
         log_base = np.log(beta + tau)
-    result: np.ndarray = np.log(series) - c * log_base
+    result: np.ndarray = log_series - c * log_base
     return result
