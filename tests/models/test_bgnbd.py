@@ -59,7 +59,8 @@ def test_gradient_matches_finite_differences() -> None:
     x = np.array([0.0, 1.0, 5.0, 200.0])
     t_x = np.array([0.0, 3.5, 20.0, 38.0])
     T = np.array([10.0, 20.0, 38.0, 39.0])
-    analytic = BetaGeoModel.log_likelihood_gradient(params, x, t_x, T)
+    rows, analytic = BetaGeoModel.log_likelihood_and_gradient(params, x, t_x, T)
+    np.testing.assert_allclose(rows, BetaGeoModel.row_log_likelihood(params, x, t_x, T))
     step = 1e-6
     for i in range(4):
         shift = np.zeros(4)

@@ -74,14 +74,14 @@ class PurchaseModel(Estimator):
         raise NotImplementedError
 
     @staticmethod
-    def log_likelihood_gradient(
+    def log_likelihood_and_gradient(
         params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
-    ) -> np.ndarray | None:
-        """Per-row gradient with respect to the parameters, shape ``(rows, k)``.
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per-row log-likelihood and its gradient, shapes ``(n,)`` and ``(n, k)``.
 
         Used only when the subclass sets ``analytic_gradient``.
         """
-        return None
+        raise NotImplementedError
 
     @staticmethod
     def p_alive_of(
@@ -132,19 +132,21 @@ class PurchaseModel(Estimator):
 
         def log_likelihood(theta: np.ndarray) -> float:
             rows = self.row_log_likelihood(np.exp(theta), x, t_x, T)
-            return float(weights @ rows)
+            return float(_mle.weighted_sum(weights, rows))
 
-        def gradient(theta: np.ndarray) -> np.ndarray:
+        def with_gradient(theta: np.ndarray) -> tuple[float, np.ndarray]:
             params = np.exp(theta)
-            rows = self.log_likelihood_gradient(params, x, t_x, T)
-            assert rows is not None
+            rows, gradient = self.log_likelihood_and_gradient(params, x, t_x, T)
             # Chain rule: d/d(log θ) = θ · d/dθ.
-            return (weights @ rows) * params
+            return float(_mle.weighted_sum(weights, rows)), _mle.weighted_sum(
+                weights, gradient
+            ) * params
 
+        analytic = with_gradient if self.analytic_gradient else None
         start = np.log(self._start_params(x, T, weights))
         optimum = _mle.maximize(
             log_likelihood,
-            gradient if self.analytic_gradient else None,
+            analytic,
             start,
             model=self.name,
             scale=float(weights.sum()),
@@ -153,7 +155,7 @@ class PurchaseModel(Estimator):
         )
         self.log_covariance_ = _mle.laplace_covariance(
             log_likelihood,
-            gradient if self.analytic_gradient else None,
+            analytic,
             optimum.log_params,
             model=self.name,
         )

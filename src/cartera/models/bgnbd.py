@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import betaln, digamma, gammaln, hyp2f1
 
+from cartera.models import _mle
 from cartera.models._purchase import PurchaseModel
 
 
@@ -37,8 +38,8 @@ class BetaGeoModel(PurchaseModel):
     analytic_gradient = True
 
     def _start(self, x: np.ndarray, T: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        mean_x = float(weights @ x / weights.sum())
-        mean_t = float(weights @ T / weights.sum())
+        mean_x = float(_mle.weighted_sum(weights, x) / weights.sum())
+        mean_t = float(_mle.weighted_sum(weights, T) / weights.sum())
         alpha = max(mean_t, 1.0) / max(mean_x, 0.1)
         return np.array([1.0, alpha, 1.0, 2.0])
 
@@ -46,34 +47,32 @@ class BetaGeoModel(PurchaseModel):
     def row_log_likelihood(
         params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
     ) -> np.ndarray:
-        r, alpha, a, b = params
-        common = (
-            gammaln(r + x)
-            - gammaln(r)
-            + r * np.log(alpha)
-            + betaln(a, b + x)
-            - betaln(a, b)
-        )
-        alive = -(r + x) * np.log(alpha + T)
-        dropped = _dropped_term(params, x, t_x)
-        return common + np.logaddexp(alive, dropped)
+        common, alive, dropped = _log_terms(params, x, t_x, T)
+        result: np.ndarray = common + np.logaddexp(alive, dropped)
+        return result
 
     @staticmethod
-    def log_likelihood_gradient(
+    def log_likelihood_and_gradient(
         params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
-    ) -> np.ndarray:
+    ) -> tuple[np.ndarray, np.ndarray]:
         r, alpha, a, b = params
-        alive = -(r + x) * np.log(alpha + T)
-        dropped = _dropped_term(params, x, t_x)
+        common, alive, dropped = _log_terms(params, x, t_x, T)
+        total = np.logaddexp(alive, dropped)
         # Share of the likelihood from "still active at T" against "dropped
         # out after the last purchase"; the second is zero when x = 0.
-        w_alive = np.exp(alive - np.logaddexp(alive, dropped))
+        w_alive = np.exp(alive - total)
         w_dropped = 1.0 - w_alive
         repeat = x > 0
         b_x1 = np.where(repeat, b + x - 1, 1.0)
+        digammas = _mle.per_count(
+            lambda k: np.column_stack(
+                [digamma(r + k), digamma(a + b + k), digamma(b + k)]
+            ),
+            x,
+        )
 
         d_r = (
-            digamma(r + x)
+            digammas[:, 0]
             - digamma(r)
             + np.log(alpha)
             - w_alive * np.log(alpha + T)
@@ -82,15 +81,10 @@ class BetaGeoModel(PurchaseModel):
         d_alpha = r / alpha - (r + x) * (
             w_alive / (alpha + T) + w_dropped / (alpha + t_x)
         )
-        d_beta_ratio = digamma(a + b) - digamma(a + b + x)
+        d_beta_ratio = digamma(a + b) - digammas[:, 1]
         d_a = d_beta_ratio + np.where(repeat, w_dropped / a, 0.0)
-        d_b = (
-            d_beta_ratio
-            + digamma(b + x)
-            - digamma(b)
-            - np.where(repeat, w_dropped / b_x1, 0.0)
-        )
-        return np.column_stack([d_r, d_alpha, d_a, d_b])
+        d_b = d_beta_ratio + digammas[:, 2] - digamma(b) - w_dropped / b_x1 * repeat
+        return common + total, np.column_stack([d_r, d_alpha, d_a, d_b])
 
     @staticmethod
     def p_alive_of(
@@ -123,13 +117,28 @@ class BetaGeoModel(PurchaseModel):
         return result
 
 
-def _dropped_term(params: np.ndarray, x: np.ndarray, t_x: np.ndarray) -> np.ndarray:
-    """Log of the "dropped out after the last purchase" term; -inf when x = 0."""
+def _log_terms(
+    params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the log-likelihood's shared factor and its two summands.
+
+    The summands are "still active at T" and "dropped out after the last
+    purchase", the second -inf when x = 0.
+    """
     r, alpha, a, b = params
+    common = (
+        _mle.per_count(lambda k: gammaln(r + k) + betaln(a, b + k), x)
+        - gammaln(r)
+        + r * np.log(alpha)
+        - betaln(a, b)
+    )
+    alive = -(r + x) * np.log(alpha + T)
     repeat = x > 0
     b_x1 = np.where(repeat, b + x - 1, 1.0)
-    value = np.log(a) - np.log(b_x1) - (r + x) * np.log(alpha + t_x)
-    return np.where(repeat, value, -np.inf)
+    dropped = np.where(
+        repeat, np.log(a) - np.log(b_x1) - (r + x) * np.log(alpha + t_x), -np.inf
+    )
+    return common, alive, dropped
 
 
 def _log_odds_dropped(

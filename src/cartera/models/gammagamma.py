@@ -103,11 +103,16 @@ class GammaGammaModel(Estimator):
         weights = groups.weights
 
         def log_likelihood(theta: np.ndarray) -> float:
-            return float(weights @ row_log_likelihood(np.exp(theta), xs, ms))
+            return float(
+                _mle.weighted_sum(weights, row_log_likelihood(np.exp(theta), xs, ms))
+            )
 
-        def gradient(theta: np.ndarray) -> np.ndarray:
+        def with_gradient(theta: np.ndarray) -> tuple[float, np.ndarray]:
             params = np.exp(theta)
-            return (weights @ _gradient(params, xs, ms)) * params
+            rows, gradient = log_likelihood_and_gradient(params, xs, ms)
+            return float(_mle.weighted_sum(weights, rows)), _mle.weighted_sum(
+                weights, gradient
+            ) * params
 
         mean, var = _weighted_moments(ms, weights)
         # Method-of-moments start: q from the spread of means, p = 1 purchase.
@@ -115,7 +120,7 @@ class GammaGammaModel(Estimator):
         start = np.log(np.array([1.0, q0, mean * (q0 - 1.0)]))
         optimum = _mle.maximize(
             log_likelihood,
-            gradient,
+            with_gradient,
             start,
             model=NAME,
             scale=float(weights.sum()),
@@ -123,7 +128,7 @@ class GammaGammaModel(Estimator):
             tol=self.tol,
         )
         self.log_covariance_ = _mle.laplace_covariance(
-            log_likelihood, gradient, optimum.log_params, model=NAME
+            log_likelihood, with_gradient, optimum.log_params, model=NAME
         )
         self.params_ = dict(
             zip(PARAM_NAMES, np.exp(optimum.log_params).tolist(), strict=True)
@@ -194,8 +199,7 @@ def row_log_likelihood(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.n
     p, q, gamma = params
     px = p * x
     result: np.ndarray = (
-        gammaln(px + q)
-        - gammaln(px)
+        _mle.per_count(lambda k: gammaln(p * k + q) - gammaln(p * k), x)
         - gammaln(q)
         + q * np.log(gamma)
         + (px - 1) * np.log(m)
@@ -205,20 +209,43 @@ def row_log_likelihood(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.n
     return result
 
 
-def _gradient(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
+def log_likelihood_and_gradient(
+    params: np.ndarray, x: np.ndarray, m: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-row log-density and its gradient with respect to ``p, q, gamma``."""
     p, q, gamma = params
     px = p * x
-    shared = digamma(px + q)
     log_total = np.log(gamma + m * x)
-    d_p = x * (shared - digamma(px) + np.log(m) + np.log(x) - log_total)
-    d_q = shared - digamma(q) + np.log(gamma) - log_total
+    log_x = np.log(x)
+    log_m = np.log(m)
+    # Columns: log Γ(px+q) - log Γ(px), ψ(px+q), ψ(px), for each count x.
+    by_count = _mle.per_count(
+        lambda k: np.column_stack(
+            [
+                gammaln(p * k + q) - gammaln(p * k),
+                digamma(p * k + q),
+                digamma(p * k),
+            ]
+        ),
+        x,
+    )
+    rows = (
+        by_count[:, 0]
+        - gammaln(q)
+        + q * np.log(gamma)
+        + (px - 1) * log_m
+        + px * log_x
+        - (px + q) * log_total
+    )
+    d_p = x * (by_count[:, 1] - by_count[:, 2] + log_m + log_x - log_total)
+    d_q = by_count[:, 1] - digamma(q) + np.log(gamma) - log_total
     d_gamma = q / gamma - (px + q) / (gamma + m * x)
-    return np.column_stack([d_p, d_q, d_gamma])
+    return rows, np.column_stack([d_p, d_q, d_gamma])
 
 
 def _weighted_moments(values: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
-    mean = float(weights @ values / weights.sum())
-    var = float(weights @ (values - mean) ** 2 / weights.sum())
+    mean = float(_mle.weighted_sum(weights, values) / weights.sum())
+    var = float(_mle.weighted_sum(weights, (values - mean) ** 2) / weights.sum())
     return mean, var
 
 

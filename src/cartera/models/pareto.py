@@ -35,6 +35,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import gammaln, hyp2f1
 
+from cartera.models import _mle
 from cartera.models._purchase import PurchaseModel
 
 
@@ -49,8 +50,8 @@ class ParetoNBDModel(PurchaseModel):
     param_names = ("r", "alpha", "s", "beta")
 
     def _start(self, x: np.ndarray, T: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        mean_x = float(weights @ x / weights.sum())
-        mean_t = float(weights @ T / weights.sum())
+        mean_x = float(_mle.weighted_sum(weights, x) / weights.sum())
+        mean_t = float(_mle.weighted_sum(weights, T) / weights.sum())
         alpha = max(mean_t, 1.0) / max(mean_x, 0.1)
         return np.array([1.0, alpha, 1.0, max(mean_t, 1.0)])
 
