@@ -140,9 +140,9 @@ def main() -> None:
         ),
     ]
     print(f"\nlifetimes {theirs['version']}, best of {args.repeats} cartera fits\n")
-    print(
-        "| model | cartera s | lifetimes s | speed-up | cartera | lifetimes | 3 digits |"
-    )
+    header = ["model", "cartera s", "lifetimes s", "speed-up"]
+    header += ["cartera", "lifetimes", "3 digits"]
+    print("| " + " | ".join(header) + " |")
     print("|---|---|---|---|---|---|---|")
     for name, ours_s, theirs_s, ours, other in rows:
         ours_text = ", ".join(f"{k} {v:.4g}" for k, v in ours.items())

@@ -153,7 +153,9 @@ def maximize(
         result = optimize.minimize(
             objective if with_gradient is None else objective_and_jacobian,
             start,
-            jac=with_gradient is not None,
+            # Central differences when there is no gradient: the Pareto/NBD
+            # likelihood is flat in beta, and forward differences stop early.
+            jac=True if with_gradient is not None else "3-point",
             method="L-BFGS-B",
             options={"maxiter": max_iter, "gtol": tol, "ftol": tol * 1e-3},
         )
