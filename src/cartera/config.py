@@ -142,7 +142,7 @@ class PriorityConfig(_Section):
         "spend discounted by recency (see recency_half_life_days).",
     )
     recency_half_life_days: float = Field(
-        83.0,
+        90.0,
         gt=0,
         description="Days since the last purchase at which the recent-spend "
         "growth term has halved.",

@@ -39,7 +39,7 @@ def test_recent_spend_halves_at_the_half_life():
         {
             "account_id": ["A", "B"],
             "monetary": [1000.0, 1000.0],
-            "recency_days": [0, 83],
+            "recency_days": [0, 90],
         }
     )
 
