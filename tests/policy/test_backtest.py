@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from cartera.config import Config
-from cartera.errors import DataQualityWarning, InputError
+from cartera.errors import DataQualityWarning, InputError, ModelError
 from cartera.policy.backtest import (
     BASELINES,
     POLICY,
@@ -90,6 +90,33 @@ def test_random_baseline_is_seeded():
     second = _run(_ledger(), seed=4).table
 
     pd.testing.assert_frame_equal(first, second)
+
+
+def test_value_model_sees_only_the_past():
+    seen = {}
+
+    def value_model(past, as_of, config):
+        seen["last"] = past["date"].max()
+        return pd.DataFrame(
+            {"account_id": past["account_id"].unique(), "clv": 1.0, "p_alive": 1.0}
+        )
+
+    result = _run(_ledger(), value_model=value_model)
+
+    assert seen["last"] <= pd.Timestamp(AS_OF)
+    assert result.growth_basis == "clv"
+
+
+def test_failed_value_model_falls_back_to_recent_spend():
+    def value_model(past, as_of, config):
+        raise ModelError("BG/NBD: parameter a=inf is not a finite positive number")
+
+    result = _run(_ledger(), value_model=value_model)
+
+    assert result.growth_basis == "recent_spend"
+    assert "a=inf" in result.value_model_error
+    assert "value model failed" in format_backtest(result)
+    assert result.tier1_share() == pytest.approx(900 / 980)
 
 
 def test_horizon_before_as_of_is_rejected():

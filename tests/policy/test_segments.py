@@ -162,7 +162,10 @@ def test_profile_without_potential_says_so():
 
 
 def test_profile_with_potential():
+    seen: list[list[str]] = []
+
     def potential(labels: pd.Series) -> pd.DataFrame:
+        seen.append(list(labels.index))
         counts = labels.value_counts()
         return pd.DataFrame(
             {
@@ -181,3 +184,4 @@ def test_profile_with_potential():
     assert row["potential_spend_low"] == 8.0
     assert row["potential_spend_high"] == 12.0
     assert "not estimated" not in row["description"]
+    assert seen[0] == ["A", "B", "C"]

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from cartera.config import Config, ValueConfig
-from cartera.errors import InputError
+from cartera.errors import InputError, ModelError
 from cartera.policy import apply_policy
 from cartera.policy.pyramid import raw_tiers
 
@@ -72,6 +72,8 @@ class BacktestResult:
         What the product's growth term used: ``"clv"`` or ``"recent_spend"``.
     table
         :data:`TABLE_COLUMNS`, one row per ranking and tier.
+    value_model_error
+        Why the value model failed, when it did; the ranking then ran without it.
     """
 
     as_of: date
@@ -81,6 +83,7 @@ class BacktestResult:
     collected: float | None
     growth_basis: str
     table: pd.DataFrame
+    value_model_error: str | None = None
 
     def tier1_share(self, ranking: str = POLICY) -> float:
         """Return the share of holdout value bought by tier 1 of ``ranking``."""
@@ -99,6 +102,7 @@ class BacktestResult:
             "holdout_value": self.holdout_value,
             "collected": self.collected,
             "growth_basis": self.growth_basis,
+            "value_model_error": self.value_model_error,
             "tiers": table.to_dict(orient="records"),
         }
 
@@ -271,7 +275,9 @@ def run_backtest(
     value_model
         Function ``(transactions, as_of, value_config) -> accounts`` returning
         ``account_id`` and value columns (``clv, p_alive`` ...), fitted on the
-        transactions up to ``as_of`` only; ``None`` ranks without one.
+        transactions up to ``as_of`` only; ``None`` ranks without one. When it
+        raises :class:`~cartera.errors.ModelError`, the ranking runs without
+        it and the result records the error.
     seed
         Seed of the random baseline.
 
@@ -315,11 +321,18 @@ def run_backtest(
             hint="choose an --as-of date inside the transaction history",
         )
 
+    value_error = None
     if value_model is not None:
         past = transactions[transactions["date"] <= pd.Timestamp(as_of)]
-        values = value_model(past, as_of, config.value)
-        values = values.assign(account_id=values["account_id"].astype(str))
-        accounts = accounts.merge(values, on="account_id", how="left")
+        try:
+            values = value_model(past, as_of, config.value)
+        except ModelError as exc:
+            # Rank as prioritize would without a value model, and say so.
+            value_error = exc.message
+            logger.warning("value model failed, ranking without it: %s", exc.message)
+        else:
+            values = values.assign(account_id=values["account_id"].astype(str))
+            accounts = accounts.merge(values, on="account_id", how="left")
 
     policy = apply_policy(accounts, open_items, config, as_of=as_of)
     ranked = policy.accounts.set_index("account_id")
@@ -336,7 +349,11 @@ def run_backtest(
         tiers = raw_tiers(scores, ids, policy.sizes)
         tables.append(_tier_table(name, tiers, value, collected))
 
-    model_growth = config.priority.growth_basis == "clv" and value_model is not None
+    model_growth = (
+        config.priority.growth_basis == "clv"
+        and value_model is not None
+        and value_error is None
+    )
     result = BacktestResult(
         as_of=as_of,
         horizon_end=horizon_end,
@@ -345,6 +362,7 @@ def run_backtest(
         collected=float(collected.sum()) if collected is not None else None,
         growth_basis="clv" if model_growth else "recent_spend",
         table=pd.concat(tables, ignore_index=True),
+        value_model_error=value_error,
     )
     logger.info(
         "backtest as of %s: tier 1 holds %.1f %% of holdout value",
@@ -364,6 +382,12 @@ def format_backtest(result: BacktestResult) -> str:
         f"backtest as of {result.as_of}, holdout to {result.horizon_end}: "
         f"{result.accounts} accounts, holdout value {result.holdout_value:,.2f}",
         f"growth term of the cartera ranking: {result.growth_basis}",
+    ]
+    if result.value_model_error:
+        lines.append(
+            f"value model failed, ranked without it: {result.value_model_error}"
+        )
+    lines += [
         "",
         header,
     ]

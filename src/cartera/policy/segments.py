@@ -364,9 +364,9 @@ def profile_segments(
     lang
         Language of names and descriptions.
     segment_potential
-        Function from segment labels per account to ``segment, accounts,
-        potential_spend, potential_spend_low, potential_spend_high``; without it
-        the potential columns are empty and the description says so.
+        Function from segment labels indexed by ``account_id`` to ``segment,
+        accounts, potential_spend, potential_spend_low, potential_spend_high``;
+        without it the potential columns are empty and the description says so.
     clusters
         The clustering behind ``cluster_segment``, for its descriptions.
 
@@ -389,7 +389,10 @@ def profile_segments(
         frame["open_balance"] = _group_sum(accounts, labels, "open_balance")
         frame["mean_clv"] = _group_mean(accounts, labels, "clv")
         frame["mean_p_late"] = _group_mean(accounts, labels, "p_late")
-        frame = frame.join(_potential(labels, segment_potential), how="left")
+        by_account = pd.Series(
+            labels.to_numpy(), index=accounts["account_id"].astype(str).to_numpy()
+        )
+        frame = frame.join(_potential(by_account, segment_potential), how="left")
         frame.index.name = "segment"
         frame = frame.reset_index()
         frame.insert(0, "kind", kind)
