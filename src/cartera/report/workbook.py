@@ -1,0 +1,253 @@
+"""The Excel workbook of a run, ``cartera.xlsx``, written with openpyxl.
+
+Sheets, in order: accounts, worklist, open items, segments, ageing and rejects,
+named and headed in the run's language. Every sheet is written the same way:
+
+1. The header row is bold and frozen, and carries an autofilter over the table.
+2. Each column gets a real Excel number format from its kind (see
+   :mod:`cartera.report.tables`): money ``#,##0.00``, whole numbers ``#,##0``,
+   percentages ``0.0%`` and dates ``yyyy-mm-dd`` (English) or ``dd/mm/yyyy``
+   (Spanish). Excel shows the separators of the reader's own locale.
+3. Tier cells are filled with the tier's colour, the same as in the HTML report.
+4. A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+   return is stored as a string with Excel's quote prefix, so Excel shows it as
+   typed and never evaluates it. Numbers are stored as numbers.
+5. Control characters that XML cannot hold are replaced with U+FFFD.
+6. Column widths fit the header and the widest of the first 500 values,
+   between 6 and 60 characters.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cartera.errors import InputError
+from cartera.report.csv import is_formula_like
+from cartera.report.i18n import column_label, translate
+from cartera.report.tables import (
+    TIER_COLOURS,
+    TIER_TEXT_COLOURS,
+    ColumnKind,
+    ageing_summary,
+    column_kind,
+    plain_frame,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from cartera.result import RunResult
+
+logger = logging.getLogger(__name__)
+
+WORKLIST_COLUMNS = (
+    "account_id",
+    "invoice_id",
+    "open_amount",
+    "days_past_due",
+    "action",
+    "channel",
+    "expected_cash",
+)
+SEGMENT_COLUMNS = (
+    "segment_kind",
+    "segment",
+    "accounts",
+    "share",
+    "open_balance",
+    "mean_clv",
+    "mean_p_late",
+    "potential_spend",
+    "potential_spend_low",
+    "potential_spend_high",
+    "description",
+)
+REJECT_COLUMNS = ("file", "line", "column", "value", "reason")
+
+_NUMBER_FORMATS: dict[ColumnKind, str] = {
+    "money": "#,##0.00",
+    "integer": "#,##0",
+    "percent": "0.0%",
+    "number": "0.000",
+    "text": "@",
+}
+_DATE_FORMATS = {"en": "yyyy-mm-dd", "es": "dd/mm/yyyy"}
+_WIDTH_SAMPLE = 500
+_MIN_WIDTH, _MAX_WIDTH = 6, 60
+
+
+def write_workbook(result: RunResult, path: Path) -> Path:
+    """Write the run's tables to an Excel workbook at ``path``.
+
+    Parameters
+    ----------
+    result
+        The run; ``result.lang`` sets sheet names, headings and date formats.
+    path
+        ``.xlsx`` file to write; its folder is created when missing.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    InputError
+        ``path`` cannot be written.
+    """
+    from openpyxl import Workbook
+
+    lang = result.lang
+    sheets: list[tuple[str, pd.DataFrame]] = [
+        ("accounts", result.accounts),
+        ("worklist", _or_empty(result.worklist, WORKLIST_COLUMNS)),
+        ("open_items", result.open_items),
+        ("segments", _or_empty(result.segments, SEGMENT_COLUMNS)),
+        ("ageing", ageing_summary(result)),
+        ("rejects", _or_empty(result.rejects, REJECT_COLUMNS)),
+    ]
+    book = Workbook()
+    book.remove(book.active)
+    for key, frame in sheets:
+        sheet = book.create_sheet(translate(f"sheet.{key}", lang))
+        _write_sheet(sheet, plain_frame(frame), lang)
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        book.save(path)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write {path}: {exc.strerror or exc}",
+            hint="choose an output folder you can write to, and close the "
+            "workbook if Excel has it open",
+        ) from exc
+    logger.info("wrote %s: %d accounts", path, len(result.accounts))
+    return path
+
+
+def _or_empty(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> pd.DataFrame:
+    import pandas as pd
+
+    if frame is None:
+        return pd.DataFrame(columns=list(columns))
+    return frame
+
+
+def _write_sheet(sheet: Worksheet, frame: pd.DataFrame, lang: str) -> None:
+    from openpyxl.styles import Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    names = [str(c) for c in frame.columns]
+    kinds = [
+        column_kind(name, frame[c])
+        for name, c in zip(names, frame.columns, strict=True)
+    ]
+    sheet.append([column_label(name, lang) for name in names])
+    for row in zip(*(_cell_values(frame[c]) for c in frame.columns), strict=True):
+        sheet.append(list(row))
+
+    header_font = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="D9D9D9")
+    header_border = Border(bottom=Side(style="thin"))
+    for cell in sheet[1]:
+        cell.font = header_font
+        cell.fill = header_fill
+        cell.border = header_border
+
+    for index, (name, kind) in enumerate(zip(names, kinds, strict=True), start=1):
+        number_format = (
+            _DATE_FORMATS.get(lang, _DATE_FORMATS["en"])
+            if kind == "date"
+            else _NUMBER_FORMATS[kind]
+        )
+        tier_column = name in ("tier", "previous_tier")
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            value = cell.value
+            if isinstance(value, str):
+                if is_formula_like(value):
+                    # openpyxl stores a leading "=" as a formula; force a string.
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+                continue
+            if value is None:
+                continue
+            cell.number_format = number_format
+            if tier_column:
+                _fill_tier(cell, value)
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = _fit_width(
+            column_label(name, lang), frame[frame.columns[index - 1]], kind
+        )
+
+    sheet.freeze_panes = "A2"
+    if len(names):
+        last = get_column_letter(len(names))
+        sheet.auto_filter.ref = f"A1:{last}{max(len(frame), 1) + 1}"
+
+
+def _fill_tier(cell: Any, value: object) -> None:
+    from openpyxl.styles import Font, PatternFill
+
+    if not isinstance(value, int | float) or not float(value).is_integer():
+        return
+    tier = int(value)
+    if tier in TIER_COLOURS:
+        colour = TIER_COLOURS[tier].lstrip("#").upper()
+        text = TIER_TEXT_COLOURS[tier].lstrip("#").upper()
+        cell.fill = PatternFill("solid", fgColor=colour)
+        cell.font = Font(bold=True, color=text)
+
+
+def _cell_values(values: pd.Series) -> list[Any]:
+    """Convert one column to values openpyxl writes as the right Excel type."""
+    import pandas as pd
+
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return [None if pd.isna(v) else v.to_pydatetime() for v in values]
+    return [_cell_value(v) for v in values.tolist()]
+
+
+def _cell_value(value: Any) -> Any:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    if isinstance(value, bool | int | datetime | date):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    # Missing values of nullable dtypes (pd.NA, NaT) are not equal to themselves.
+    try:
+        if value != value:
+            return None
+    except TypeError:
+        return None
+    if hasattr(value, "item"):
+        return _cell_value(value.item())
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
+
+
+def _fit_width(header: str, values: pd.Series, kind: ColumnKind) -> float:
+    sample = values.head(_WIDTH_SAMPLE).tolist()
+    longest = len(header) + 2  # room for the filter button
+    for value in sample:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        if kind == "money" and isinstance(value, int | float):
+            text = f"{value:,.2f}"
+        elif kind == "date":
+            text = "0000-00-00"
+        elif kind == "percent":
+            text = "100.0%"
+        else:
+            text = str(value)
+        longest = max(longest, len(text))
+    return float(min(max(longest + 1, _MIN_WIDTH), _MAX_WIDTH))
