@@ -57,6 +57,16 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+SECTION_IDS = (
+    "pyramid",
+    "answers",
+    "segments",
+    "ageing",
+    "value-risk",
+    "movement",
+    "worklist",
+    "run",
+)
 ANSWER_KEYS = ("revenue_potential", "likely_to_convert", "work_first", "segment_spend")
 # Rows shown in a table before it is cut; the workbook holds every row.
 ANSWER_ROWS = 15

@@ -17,7 +17,6 @@ locale database at run time.
 
 from __future__ import annotations
 
-import math
 import tomllib
 from datetime import date, datetime
 from decimal import Decimal
@@ -149,13 +148,17 @@ def is_missing(value: object) -> bool:
     """Return whether ``value`` is ``None``, NaN, ``pd.NA`` or ``NaT``."""
     if value is None:
         return True
+    # pandas' missing markers, recognised without importing pandas.
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return True
     if isinstance(value, float | Decimal):
-        return math.isnan(value)
-    # pd.NA and pd.NaT are not equal to themselves; this avoids importing pandas.
+        return value != value
+    # Other NaN scalars (numpy.float32) are not equal to themselves either;
+    # arrays and objects without a truth value are not missing.
     try:
         return bool(value != value)
-    except TypeError:
-        return True
+    except (TypeError, ValueError):
+        return False
 
 
 def _group(digits: str, separator: str) -> str:
