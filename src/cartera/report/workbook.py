@@ -15,13 +15,19 @@ named and headed in the run's language. Every sheet is written the same way:
 5. Control characters that XML cannot hold are replaced with U+FFFD.
 6. Column widths fit the header and the widest of the first 500 values,
    between 6 and 60 characters.
+
+NOTE: without lxml, openpyxl writes the XML in pure Python at about 40 µs a
+cell, so a run of 23,570 accounts and 70,710 open items takes about a minute
+(docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import math
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +45,8 @@ from cartera.report.tables import (
 
 if TYPE_CHECKING:
     import pandas as pd
-    from openpyxl.worksheet.worksheet import Worksheet
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
     from cartera.result import RunResult
 
@@ -112,15 +119,20 @@ def write_workbook(result: RunResult, path: Path) -> Path:
         ("ageing", ageing_summary(result)),
         ("rejects", _or_empty(result.rejects, REJECT_COLUMNS)),
     ]
-    book = Workbook()
-    book.remove(book.active)
+    # Write-only mode streams rows to the file, which is several times faster
+    # than building every cell in memory first.
+    book = Workbook(write_only=True)
     for key, frame in sheets:
         sheet = book.create_sheet(translate(f"sheet.{key}", lang))
         _write_sheet(sheet, plain_frame(frame), lang)
 
+    # Saving to memory first means a path that cannot be written fails after the
+    # workbook is complete, instead of leaving openpyxl's row writers open.
+    buffer = io.BytesIO()
+    book.save(buffer)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        book.save(path)
+        path.write_bytes(buffer.getvalue())
     except OSError as exc:
         raise InputError(
             f"cannot write {path}: {exc.strerror or exc}",
@@ -139,69 +151,85 @@ def _or_empty(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> pd.DataFr
     return frame
 
 
-def _write_sheet(sheet: Worksheet, frame: pd.DataFrame, lang: str) -> None:
+def _write_sheet(sheet: WriteOnlyWorksheet, frame: pd.DataFrame, lang: str) -> None:
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
     names = [str(c) for c in frame.columns]
+    labels = [column_label(name, lang) for name in names]
     kinds = [
         column_kind(name, frame[c])
         for name, c in zip(names, frame.columns, strict=True)
     ]
-    sheet.append([column_label(name, lang) for name in names])
-    for row in zip(*(_cell_values(frame[c]) for c in frame.columns), strict=True):
-        sheet.append(list(row))
+    date_format = _DATE_FORMATS.get(lang, _DATE_FORMATS["en"])
+    formats = [date_format if k == "date" else _NUMBER_FORMATS[k] for k in kinds]
+    tier_columns = [name in ("tier", "previous_tier") for name in names]
+
+    # A write-only sheet writes its views and column widths before the first row.
+    sheet.freeze_panes = "A2"
+    for index, (label, kind, column) in enumerate(
+        zip(labels, kinds, frame.columns, strict=True), start=1
+    ):
+        width = _fit_width(label, frame[column], kind)
+        sheet.column_dimensions[get_column_letter(index)].width = width
 
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="D9D9D9")
     header_border = Border(bottom=Side(style="thin"))
-    for cell in sheet[1]:
-        cell.font = header_font
-        cell.fill = header_fill
-        cell.border = header_border
+    header = []
+    for label in labels:
+        cell = WriteOnlyCell(sheet, label)
+        cell.font, cell.fill, cell.border = header_font, header_fill, header_border
+        header.append(cell)
+    sheet.append(header)
 
-    for index, (name, kind) in enumerate(zip(names, kinds, strict=True), start=1):
-        number_format = (
-            _DATE_FORMATS.get(lang, _DATE_FORMATS["en"])
-            if kind == "date"
-            else _NUMBER_FORMATS[kind]
-        )
-        tier_column = name in ("tier", "previous_tier")
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-            value = cell.value
-            if isinstance(value, str):
-                if is_formula_like(value):
-                    # openpyxl stores a leading "=" as a formula; force a string.
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
-                continue
-            if value is None:
-                continue
-            cell.number_format = number_format
-            if tier_column:
-                _fill_tier(cell, value)
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = _fit_width(
-            column_label(name, lang), frame[frame.columns[index - 1]], kind
+    columns = [_cell_values(frame[c]) for c in frame.columns]
+    for row in zip(*columns, strict=True):
+        sheet.append(
+            [
+                _styled_cell(sheet, value, number_format, tier)
+                for value, number_format, tier in zip(
+                    row, formats, tier_columns, strict=True
+                )
+            ]
         )
 
-    sheet.freeze_panes = "A2"
-    if len(names):
+    if names:
         last = get_column_letter(len(names))
         sheet.auto_filter.ref = f"A1:{last}{max(len(frame), 1) + 1}"
 
 
-def _fill_tier(cell: Any, value: object) -> None:
+def _styled_cell(
+    sheet: WriteOnlyWorksheet, value: Any, number_format: str, tier_column: bool
+) -> Any:
+    """Return ``value`` as a cell with its number format, or as is when plain text."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if not is_formula_like(value):
+            return value
+        cell = WriteOnlyCell(sheet, value)
+        # openpyxl stores a leading "=" as a formula; force a string.
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+    cell = WriteOnlyCell(sheet, value)
+    cell.number_format = number_format
+    if tier_column and isinstance(value, int | float) and value in TIER_COLOURS:
+        cell.fill, cell.font = _tier_style(int(value))
+    return cell
+
+
+@cache
+def _tier_style(tier: int) -> tuple[PatternFill, Font]:
     from openpyxl.styles import Font, PatternFill
 
-    if not isinstance(value, int | float) or not float(value).is_integer():
-        return
-    tier = int(value)
-    if tier in TIER_COLOURS:
-        colour = TIER_COLOURS[tier].lstrip("#").upper()
-        text = TIER_TEXT_COLOURS[tier].lstrip("#").upper()
-        cell.fill = PatternFill("solid", fgColor=colour)
-        cell.font = Font(bold=True, color=text)
+    colour = TIER_COLOURS[tier].lstrip("#").upper()
+    text = TIER_TEXT_COLOURS[tier].lstrip("#").upper()
+    return PatternFill("solid", fgColor=colour), Font(bold=True, color=text)
 
 
 def _cell_values(values: pd.Series) -> list[Any]:
