@@ -18,28 +18,28 @@ from cartera.errors import DataQualityWarning
 SRC = Path(__file__).resolve().parents[2] / "src"
 HEAVY = ("pandas", "ibis", "sklearn", "plotly", "scipy", "openpyxl")
 
-# Runs the CLI in a fresh interpreter and prints which heavy modules it imported.
+# Runs the CLI in a fresh interpreter, then prints which heavy modules it imported.
 PROBE = """
 import json, sys
 from cartera.cli import main
-sys.argv = ["cartera", *json.loads(sys.argv[1])]
-if sys.argv[1:] == ["--list-commands"]:
+args, heavy = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+if args == ["--list-commands"]:
     main._register()
     names = [c.name or c.callback.__name__ for c in main.app.registered_commands]
     print(json.dumps(names))
     raise SystemExit(0)
+sys.argv = ["cartera", *args]
 try:
     main.run()
 except SystemExit:
     pass
-heavy = json.loads(HEAVY_JSON)
 print("HEAVY=" + json.dumps(sorted(m for m in heavy if m in sys.modules)))
-""".replace("HEAVY_JSON", repr(json.dumps(HEAVY)))
+"""
 
 
 def _probe(args: list[str]) -> str:
     completed = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(args)],
+        [sys.executable, "-c", PROBE, json.dumps(args), json.dumps(HEAVY)],
         capture_output=True,
         text=True,
         env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},

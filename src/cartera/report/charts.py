@@ -1,7 +1,7 @@
 """Plotly figures of the HTML report.
 
-Each function returns a :class:`plotly.graph_objects.Figure` or ``None`` when the
-run has nothing to draw. Text that comes from the user's data (account names,
+The functions return :class:`plotly.graph_objects.Figure` objects, or ``None``
+when the run has nothing to draw. Text that comes from the user's data (account names,
 segment names) is HTML-escaped before it reaches a figure, because plotly.js reads
 a few HTML tags in labels and hover text.
 """
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
 
-# Most points drawn in the value-risk chart; more make the page slow to open.
+# Maximum number of points in the value-risk chart, to keep the page light.
 MAX_SCATTER_POINTS = 2000
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 
@@ -58,7 +58,7 @@ def pyramid_figure(
     """Draw the three tiers as the bands of a triangle, tier 1 at the top.
 
     Bands have equal heights, so the picture reads as a pyramid whatever the
-    counts; the label beside each band gives its accounts and open balance, in
+    counts. The label beside each band gives its accounts and open balance, in
     ``currency`` when given.
     """
     import plotly.graph_objects as go
@@ -161,14 +161,19 @@ def ageing_figure(accounts: pd.DataFrame, lang: str) -> go.Figure | None:
     return figure
 
 
+def scatter_step(accounts: int) -> int:
+    """Return k such that every k-th of ``accounts`` fits the value-risk chart."""
+    return max(1, math.ceil(accounts / MAX_SCATTER_POINTS))
+
+
 def value_risk_figure(
     accounts: pd.DataFrame, lang: str
 ) -> tuple[go.Figure | None, int]:
     """Plot each account's value against its risk, one trace per tier.
 
     Value is ``clv`` (else ``monetary``); risk is ``p_late`` (else the overdue
-    share of the open balance). Only the first :data:`MAX_SCATTER_POINTS`
-    accounts in rank order are drawn.
+    share of the open balance). Above :data:`MAX_SCATTER_POINTS` accounts, every
+    k-th account in rank order is drawn, so every tier keeps its share of points.
 
     Returns
     -------
@@ -180,7 +185,7 @@ def value_risk_figure(
     import pandas as pd
     import plotly.graph_objects as go
 
-    frame = plain_frame(accounts).head(MAX_SCATTER_POINTS)
+    frame = plain_frame(accounts.iloc[:: scatter_step(len(accounts))])
     value_column = next((c for c in ("clv", "monetary") if c in frame), None)
     if value_column is None:
         return None, 0

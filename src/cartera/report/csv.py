@@ -4,14 +4,14 @@ Every CSV cartera writes goes through :func:`write_csv`, which applies these rul
 
 1. A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
    return gets a leading apostrophe, so Excel and LibreOffice show it as text and
-   never evaluate it as a formula (the OWASP advice against CSV injection).
+   never evaluate it as a formula (the usual defence against CSV injection).
    Numbers, negative ones included, are written as numbers and never changed.
 2. English files use ``,`` between fields and ``.`` as the decimal mark, in UTF-8
    without a byte order mark, the form most tools read by default.
 3. Spanish files use ``;`` between fields and ``,`` as the decimal mark, in UTF-8
-   with a byte order mark. Excel set to a Spanish locale expects exactly this: it
-   splits fields on ``;`` because ``,`` is its decimal mark, and it reads the file
-   as UTF-8 only when the mark is there, so accents survive.
+   with a byte order mark. Excel with Spanish regional settings splits a CSV on
+   ``;``, because ``,`` is its decimal mark, and without the byte order mark it
+   reads the file in the system's legacy code page, which garbles accents.
 4. Dates are written as ISO 8601 (``2025-12-31``) in both languages, which every
    spreadsheet reads as a date whatever its locale.
 
@@ -49,7 +49,7 @@ def is_formula_like(text: str) -> bool:
 
 
 def neutralise_text(value: object) -> object:
-    """Prefix a formula-like string with an apostrophe; return anything else as is."""
+    """Return a formula-like string with an apostrophe in front, anything else as is."""
     if isinstance(value, str) and is_formula_like(value):
         return "'" + value
     return value

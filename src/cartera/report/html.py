@@ -68,7 +68,7 @@ SECTION_IDS = (
     "run",
 )
 ANSWER_KEYS = ("revenue_potential", "likely_to_convert", "work_first", "segment_spend")
-# Rows shown in a table before it is cut; the workbook holds every row.
+# Rows shown in a table before it is cut; the workbook contains every row.
 ANSWER_ROWS = 15
 WORKLIST_ROWS = 50
 REJECT_ROWS = 20
@@ -76,7 +76,7 @@ REJECT_ROWS = 20
 # default-src 'none' blocks every fetch; plotly needs inline scripts and styles,
 # and draws its toolbar icons and image export from data: and blob: URLs.
 _CSP = (
-    "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
+    "default-src 'none'; script-src 'unsafe-inline'; "
     "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
     "connect-src 'none'; form-action 'none'; base-uri 'none'"
 )
@@ -102,7 +102,7 @@ h3 { font-size: 16px; margin: 22px 0 8px; }
   padding: 12px 16px; }
 .kpi .label { color: var(--muted); font-size: 13px; }
 .kpi .value { font-size: 22px; font-weight: 600; }
-.grid { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr);
+.grid { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
   gap: 8px 32px; align-items: start; }
 @media (max-width: 900px) { .grid { grid-template-columns: minmax(0, 1fr); } }
 .table-wrap { overflow-x: auto; }
@@ -320,6 +320,7 @@ def _value_risk_section(result: RunResult, lang: str) -> str:
                 translate(
                     "report.value_risk_cap",
                     lang,
+                    step=format_integer(charts.scatter_step(total), lang),
                     shown=format_integer(drawn, lang),
                     total=format_integer(total, lang),
                 )
@@ -461,6 +462,7 @@ def _table(
     frame = plain_frame(frame)
     total = len(frame)
     shown = frame if limit is None else frame.head(limit)
+
     kinds = {c: column_kind(str(c), frame[c]) for c in frame.columns}
     numeric = {c for c, kind in kinds.items() if kind not in ("text", "date")}
     head = "".join(
@@ -469,6 +471,7 @@ def _table(
         else f"<th>{escape(column_label(str(c), lang))}</th>"
         for c in frame.columns
     )
+
     body = []
     for row in shown.itertuples(index=False, name=None):
         cells = []
@@ -477,6 +480,7 @@ def _table(
                 _cell(str(column), value, kinds[column], lang, column in numeric)
             )
         body.append(f"<tr>{''.join(cells)}</tr>")
+
     attributes = f' class="{css_class}"' if css_class else ""
     attributes += f' id="{css_id}"' if css_id else ""
     table = (

@@ -1,15 +1,14 @@
 """Report text and number and date formats in English and Spanish.
 
-Text lives in ``cartera/locale/<lang>.toml``. Numbers and dates follow the CLDR
-conventions of each language (CLDR 45, locales ``en`` and ``es``):
+Text lives in ``cartera/locale/<lang>.toml``. Numbers and dates follow each
+language's usual convention:
 
 1. English groups thousands with ``,`` and marks decimals with ``.``:
    ``12,345.67``, ``12.5%``, dates ``Dec 31, 2025``.
 2. Spanish groups thousands with ``.`` and marks decimals with ``,``:
-   ``12.345,67``. CLDR leaves four-digit numbers ungrouped in running text, but the
-   RAE's Ortografía (2010) groups them in columns of figures, and columns are
-   where the report and workbook show numbers, so ``1.234,56`` is grouped too. A
-   percent sign follows a no-break space: ``12,5 %``. Dates read ``31 dic 2025``.
+   ``12.345,67``. Four-digit numbers are grouped too (``1.234,56``), as is usual
+   in columns of figures, so amounts in a column line up. A percent sign follows
+   a no-break space (``12,5 %``), and dates read ``31 dic 2025``.
 
 These few rules are written by hand, not taken from Babel, so the report needs no
 locale database at run time.
@@ -29,7 +28,7 @@ from cartera.errors import ConfigError
 Lang = Literal["en", "es"]
 LANGUAGES: tuple[Lang, ...] = ("en", "es")
 
-# Abbreviated month names; CLDR abbreviates the Spanish September as "sept".
+# Abbreviated month names; the Spanish abbreviation of September is "sept".
 _MONTHS: dict[str, tuple[str, ...]] = {
     "en": (
         "Jan",
@@ -64,7 +63,7 @@ _NO_BREAK_SPACE = "\u00a0"
 
 
 def check_lang(lang: str) -> Lang:
-    """Return ``lang`` if cartera has text in it.
+    """Return ``lang`` typed as :data:`Lang` when cartera has text in that language.
 
     Raises
     ------
@@ -173,8 +172,8 @@ def _group(digits: str, separator: str) -> str:
 def format_number(value: Any, lang: str, decimals: int = 2) -> str:
     """Format a number with ``decimals`` places in the convention of ``lang``.
 
-    Missing values give a dash. The value is rounded half away from zero only by
-    Python's float formatting, so ``2.675`` may give ``2.67``.
+    Missing values give a dash. Rounding is Python's float formatting, which
+    rounds the binary value, so ``2.675`` gives ``2.67``.
     """
     lang = check_lang(lang)
     if is_missing(value):

@@ -13,7 +13,6 @@ The rules that decide how a column is shown:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
@@ -210,8 +209,3 @@ def tier_movement(accounts: pd.DataFrame) -> pd.DataFrame | None:
     order = sorted(t for t in table.index if t != "new")
     order += ["new"] if "new" in table.index else []
     return table.reindex(order).fillna(0).astype("int64")
-
-
-def ordered_unique(values: Iterable[object]) -> list[object]:
-    """Return ``values`` without repeats, in order of first appearance."""
-    return list(dict.fromkeys(values))
