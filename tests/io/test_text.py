@@ -185,3 +185,25 @@ def test_header_only_file(tmp_path: Path) -> None:
     assert result.rows_read == 0
     assert result.frame.empty
     assert list(result.frame.columns) == ["account_id", "date", "amount", "currency"]
+
+
+def test_delimiter_only_rows_not_counted(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_text(
+        "account_id;date;amount\r\nA;2025-01-02;1\r\n;;\r\n;;\r\nB;2025-01-03;2\r\n"
+    )
+    result = read_table(path, "transactions")
+    assert result.rows_read == 2
+    assert result.frame["account_id"].tolist() == ["A", "B"]
+
+
+def test_header_names_stripped(tmp_path: Path) -> None:
+    path = tmp_path / "padded.csv"
+    path.write_text(" cliente , fecha ,importe \nA,2025-01-02,1\n")
+    source = TableSource(columns={"account_id": "cliente"})
+    result = read_table(path, "transactions", source)
+    assert result.detected.mapping == {
+        "account_id": "cliente",
+        "date": "fecha",
+        "amount": "importe",
+    }
