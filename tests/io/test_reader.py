@@ -167,6 +167,7 @@ def test_bad_rows_rejected_with_lines(tmp_path: Path) -> None:
     )
     result = read_table(path, "invoices")
     rejects = result.rejects
+
     assert list(rejects.columns) == list(REJECT_COLUMNS)
     assert result.rows_read == 6
     assert result.rows_read == len(result.frame) + len(rejects)

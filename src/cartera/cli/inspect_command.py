@@ -85,9 +85,9 @@ def inspect(
         if not profile.missing
         else f"missing {', '.join(profile.missing)}: replace each ? with a column"
     )
-    how = "guessed from the column names" if profile.table_guessed else "as asked"
+    origin = "guessed from the column names" if profile.table_guessed else "as asked"
     out.print(
-        f"Suggested cartera.toml for table {profile.table}, {how} ({state}):",
+        f"Suggested cartera.toml for table {profile.table}, {origin} ({state}):",
         markup=False,
         highlight=False,
         soft_wrap=True,

@@ -12,8 +12,9 @@ Rules:
    format other than the one most of the column fits make the column mixed,
    which is an error naming two conflicting values and their lines.
 4. A column that fits both day-first and month-first (every day is 12 or less)
-   takes the order that another date column of the same file proves; with no
-   proof, or proofs that disagree, it is an error asking for ``date_formats``.
+   takes the order that another date column of the same file proves. With no
+   proof, or with proofs that disagree, it is an error asking for
+   ``date_formats``.
 5. Dates are ``datetime64[s]`` at midnight. Seconds rather than nanoseconds keep
    far-future placeholders such as 9999-12-31 representable.
 """

@@ -58,7 +58,7 @@ class ColumnProfile:
 
 @dataclass
 class FileProfile:
-    """What ``inspect`` reports about one file."""
+    """Report of ``inspect`` on one file."""
 
     path: Path
     detected: Detected

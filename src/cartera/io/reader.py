@@ -14,9 +14,9 @@ Business rules:
    rejects the others, naming the line of the first.
 4. Canonical columns the file does not provide are still in the frame, empty
    (``False`` for booleans), so later layers need no presence checks.
-5. Other columns of the file are kept as text under their own names, to serve
-   as attributes; a name that clashes with a canonical column gets the suffix
-   ``_source``.
+5. Other columns of the file are kept as text under their own names, so they
+   can serve as attributes. A name that clashes with a canonical column gets
+   the suffix ``_source``.
 6. Identifiers are kept as written: ``0010``, ``10`` and ``007`` are three
    accounts, and ``17850.0`` stays ``17850.0``.
 """
@@ -415,9 +415,9 @@ def _reject_duplicates(
 def sniff(path: Path, source: TableSource | None = None) -> Detected:
     """Detect how ``path`` is written without mapping or validating its rows.
 
-    The decimal mark comes from every column whose cells look numeric, and a
-    date format is given for every file column that looks like dates and fits
-    one format; keys of ``date_formats`` are file column names here.
+    The decimal mark comes from every column whose cells look numeric. A date
+    format is given for every file column that looks like dates and fits one
+    format, keyed by the file's column name.
     """
     source = source or TableSource()
     return sniff_raw(Path(path), read_raw(Path(path), source), source)

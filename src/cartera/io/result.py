@@ -1,4 +1,4 @@
-"""What a reader returns: the canonical frame, its rejects and what was detected."""
+"""Reader results: the canonical frame, its rejects and the detected settings."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class Detected:
     decimal
         Decimal mark of the money and number columns, ``"."`` or ``","``.
     header
-        Whether the first row holds the column names.
+        Whether the first row contains the column names.
     date_formats
         Date column -> strptime format of its date part. Keys are canonical
         names in :func:`cartera.io.read_table` and file column names in

@@ -1,11 +1,11 @@
 """Reading delimited and whitespace-separated text files as text cells.
 
-Encoding and delimiter are detected unless the source sets them. Encoding:
-a byte-order mark decides first; then the file is decoded as strict UTF-8; a
-file that is not UTF-8 goes to charset-normalizer, except that cp1252 (the
-Windows code page Excel saves CSV in for Western Europe and the Americas) wins
-when it decodes the file and charset-normalizer either scores it as well as its
-best guess or recognises no language at all. On short Spanish or French files
+Encoding and delimiter are detected unless the source sets them. For the
+encoding, a byte-order mark decides first. Otherwise the file is decoded as
+strict UTF-8, and a file that is not UTF-8 goes to charset-normalizer. cp1252,
+the Windows code page Excel saves CSV in for Western Europe and the Americas,
+wins when it decodes the file and charset-normalizer either scores it as well
+as its best guess or recognises no language at all. On short Spanish or French files
 charset-normalizer 3.5 ranks cp1250 or cp1125 first, which turn ``ñ`` into
 ``ń`` and ``€`` into a Cyrillic letter.
 
@@ -118,8 +118,8 @@ def detect_delimiter(text: str) -> str:
     """Return the delimiter whose field count is steadiest over the first lines.
 
     A candidate character is scored by the share of sample lines that have the
-    most common field count, then by that count; it must split lines into at
-    least two fields. When no character does, runs of whitespace are tried.
+    most common field count, then by that count, and it must split lines into
+    at least two fields. When no character does, runs of whitespace are tried.
     A file with a single column gets ``","``.
     """
     sample = text[:_SAMPLE_CHARS]

@@ -1,10 +1,10 @@
 """Reading Excel workbooks and Parquet files as text cells.
 
-Cells become the text a CSV export would hold, so one parsing path serves every
-format: numbers in their shortest round-trip form (a whole number without
-``.0``), dates and timestamps in ISO form as shown in the file, and for
-time-zone-aware Parquet timestamps the wall-clock time of their own zone, so a
-timestamp keeps the calendar date it was written with.
+Cells become the text a CSV export would contain, so one parsing path serves
+every format. Numbers take their shortest round-trip form, and a whole number
+has no ``.0``. Dates and timestamps take ISO form as shown in the file.
+Time-zone-aware Parquet timestamps show the wall-clock time of their own zone,
+so each keeps the calendar date it was written with.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def read_excel(path: Path, *, sheet: str | None, header: bool) -> RawTable:
     return _table_from_rows(path, rows, header)
 
 
-# What openpyxl raises on a damaged workbook: a broken zip, missing or
+# Exceptions openpyxl raises on a damaged workbook: a broken zip, missing or
 # malformed XML parts, or values it cannot convert.
 _WORKBOOK_ERRORS: tuple[type[Exception], ...] = (
     zipfile.BadZipFile,
