@@ -18,7 +18,8 @@ class Detected:
     Attributes
     ----------
     encoding
-        Python codec name, such as ``utf-8``, ``utf-8-sig`` or ``cp1252``.
+        Python codec name, such as ``utf-8``, ``utf-8-sig`` or ``cp1252``;
+        ``xlsx`` or ``parquet`` for those binary formats.
     delimiter
         Field separator of a text file (``" "`` means runs of whitespace);
         ``None`` for Excel and Parquet.
@@ -54,9 +55,9 @@ class LoadResult:
     path
         The file that was read.
     frame
-        Accepted rows: the canonical columns with the types of
-        :mod:`cartera.schema`, then every other column of the file as text,
-        under its own name.
+        Accepted rows: every canonical column with the types of
+        :mod:`cartera.schema` (empty when the file has no source for it),
+        then every other column of the file as text, under its own name.
     rejects
         :data:`REJECT_COLUMNS`, one row per rejected input row.
     rows_read
