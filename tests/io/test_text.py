@@ -207,3 +207,26 @@ def test_header_names_stripped(tmp_path: Path) -> None:
         "date": "fecha",
         "amount": "importe",
     }
+
+
+def test_blank_lines_before_header(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text("\n  \naccount_id,date,amount\nA,2025-01-02,1\nB,2025-01-03,x\n")
+    result = read_table(path, "transactions")
+    assert result.frame["account_id"].tolist() == ["A"]
+    assert result.rejects["line"].tolist() == [5]
+
+
+def test_blank_lines_before_malformed_row(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text("\naccount_id,date,amount\nA,2025-01-02,1\nB,2025-01-03,2,3\n")
+    result = read_table(path, "transactions")
+    assert result.rejects["line"].tolist() == [4]
+
+
+def test_oversized_field_in_malformed_file(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    huge = "x" * 200_000
+    path.write_text(f"account_id,date,amount\nA,2025-01-02,1,2\nB,2025-01-03,{huge}\n")
+    with pytest.raises(InputError, match="cannot be split into fields at line 3"):
+        read_table(path, "transactions")

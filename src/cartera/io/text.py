@@ -25,6 +25,7 @@ import codecs
 import csv
 import io
 import logging
+import re
 import warnings
 from collections import Counter
 from pathlib import Path
@@ -44,6 +45,8 @@ _CANDIDATES = (",", ";", "\t", "|")
 _SAMPLE_CHARS = 65_536
 _SAMPLE_LINES = 200
 _MAX_SHOWN = 120
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+_LEADING_BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n|\n|\r))+")
 
 
 def detect_encoding(raw: bytes, path: Path) -> str:
@@ -172,6 +175,12 @@ def read_text(
     delimiter = delimiter or detect_delimiter(text)
     if delimiter in ("\\s+", "whitespace"):
         delimiter = WHITESPACE
+
+    # Blank lines before the header would otherwise be taken as the header.
+    leading = _LEADING_BLANK_LINES.match(text)
+    skipped = len(_LINE_BREAK.findall(leading.group(0))) if leading else 0
+    text = text[leading.end() :] if leading else text
+
     try:
         with warnings.catch_warnings():
             # A first row wider than the header is only a warning in pandas.
@@ -180,9 +189,10 @@ def read_text(
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         logger.info("%s has malformed rows (%s); reading it row by row", path, exc)
         frame, lines, malformed = _read_records(path, text, delimiter, header)
+        malformed["line"] += skipped
     else:
         malformed = rejects_frame(path, np.empty(0, "int64"), "", "", "")
-    frame, lines = drop_blank_rows(frame, lines)
+    frame, lines = drop_blank_rows(frame, lines + skipped)
     return RawTable(frame, lines, malformed, encoding, delimiter, header)
 
 
@@ -241,7 +251,7 @@ def _read_records(
     bad_reasons: list[str] = []
     width: int | None = None
     names: list[str] = []
-    for start, record in _numbered_records(text, delimiter):
+    for start, record in _numbered_records(path, text, delimiter):
         if not any(cell.strip() for cell in record):
             continue
         if width is None:
@@ -264,16 +274,25 @@ def _read_records(
     return frame, np.array(starts, dtype="int64"), malformed
 
 
-def _numbered_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+def _numbered_records(
+    path: Path, text: str, delimiter: str
+) -> list[tuple[int, list[str]]]:
     """Split ``text`` into records, each with the physical line it starts on."""
     if delimiter == WHITESPACE:
-        return [(i, line.split()) for i, line in enumerate(text.splitlines(), 1)]
+        lines = _LINE_BREAK.split(text)
+        return [(i, line.split()) for i, line in enumerate(lines, 1)]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     numbered = []
     start = 1
-    for record in reader:
-        numbered.append((start, record))
-        start = reader.line_num + 1
+    try:
+        for record in reader:
+            numbered.append((start, record))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(
+            f"{path} cannot be split into fields at line {start}: {exc}",
+            hint="check the quoting on that line, or set delimiter for this input",
+        ) from exc
     return numbered
 
 
