@@ -223,3 +223,20 @@ def test_doc_type_and_currency_normalised(tmp_path: Path) -> None:
         "invalid currency, expected an ISO 4217 code such as EUR",
         "invalid doc_type, expected credit_note or invoice",
     ]
+
+
+def test_unprovided_optional_columns_left_out(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "invoices.csv",
+        "invoice_id,account_id,issue_date,due_date,amount,region\n"
+        "I1,A,2025-01-01,2025-01-31,100.00,Norte\n",
+    )
+    frame = read_table(path, "invoices").frame
+    assert list(frame.columns) == [
+        "invoice_id",
+        "account_id",
+        "issue_date",
+        "due_date",
+        "amount",
+        "region",
+    ]

@@ -12,8 +12,9 @@ Business rules:
    column, because dropping it silently would change balances.
 3. A repeated key (such as an ``invoice_id``) keeps its first accepted row and
    rejects the others, naming the line of the first.
-4. Canonical columns the file does not provide are still in the frame, empty
-   (``False`` for booleans), so later layers need no presence checks.
+4. An optional canonical column the file does not provide is left out of the
+   frame, so later layers can tell "not recorded" (no ``disputed`` column)
+   from "recorded as false".
 5. Other columns of the file are kept as text under their own names, so they
    can serve as attributes. A name that clashes with a canonical column gets
    the suffix ``_source``.
@@ -33,7 +34,6 @@ import pandas as pd
 from cartera.config import TableName, TableSource
 from cartera.errors import ConfigError, InputError
 from cartera.io.dates import (
-    DATE_DTYPE,
     DateColumn,
     detect_formats,
     looks_like_dates,
@@ -327,7 +327,7 @@ def _split_rows(
                 values[new] = check.cells.to_numpy()[new]
                 rejected |= new
 
-    columns = _canonical_columns(spec, mapping, checks, rows)
+    columns = _canonical_columns(spec, checks)
     _reject_duplicates(
         spec, mapping, columns, raw.lines, rejected, reasons, labels, values
     )
@@ -351,14 +351,11 @@ def _split_rows(
     return frame, rejects[list(REJECT_COLUMNS)]
 
 
-def _canonical_columns(
-    spec: TableSpec, mapping: dict[str, Source], checks: list[_Check], rows: int
-) -> dict[str, pd.Series]:
+def _canonical_columns(spec: TableSpec, checks: list[_Check]) -> dict[str, pd.Series]:
     columns: dict[str, pd.Series] = {}
     for column in spec.columns:
         parts = [c.parsed.values for c in checks if c.column.name == column.name]
         if not parts:
-            columns[column.name] = _empty(column, rows)
             continue
         values = parts[0]
         for factor in parts[1:]:
@@ -367,16 +364,6 @@ def _canonical_columns(
             values = values.round(2)
         columns[column.name] = values.reset_index(drop=True)
     return columns
-
-
-def _empty(column: Column, rows: int) -> pd.Series:
-    if column.type == "date":
-        return pd.Series(pd.NaT, index=range(rows), dtype=DATE_DTYPE)
-    if column.type in ("money", "number"):
-        return pd.Series(np.nan, index=range(rows), dtype="float64")
-    if column.type == "bool":
-        return pd.Series(False, index=range(rows), dtype="bool")
-    return pd.Series(pd.NA, index=range(rows), dtype="str")
 
 
 def _reject_duplicates(

@@ -55,9 +55,9 @@ class LoadResult:
     path
         The file that was read.
     frame
-        Accepted rows: every canonical column with the types of
-        :mod:`cartera.schema` (empty when the file has no source for it),
-        then every other column of the file as text, under its own name.
+        Accepted rows: the required canonical columns and the optional ones
+        the file provides, with the types of :mod:`cartera.schema`, then every
+        other column of the file as text, under its own name.
     rejects
         :data:`REJECT_COLUMNS`, one row per rejected input row.
     rows_read
