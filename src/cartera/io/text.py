@@ -72,7 +72,9 @@ def detect_encoding(raw: bytes, path: Path) -> str:
         pass
     else:
         return "utf-8"
-    return _guess_legacy_encoding(raw)
+    encoding = _guess_legacy_encoding(raw)
+    logger.info("%s is not UTF-8; reading it as %s", path, encoding)
+    return encoding
 
 
 def _guess_legacy_encoding(raw: bytes) -> str:
@@ -199,6 +201,8 @@ def read_text(
 def _read_fast(
     text: str, delimiter: str, header: bool
 ) -> tuple[pd.DataFrame, np.ndarray]:
+    # NOTE: pandas fills the missing cells of a row shorter than the header with
+    # "", so such a row is rejected only when a required cell is among them.
     options: dict[str, object] = {
         "dtype": str,
         "keep_default_na": False,
