@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
 import typer
+from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from cartera.cli import inspect_command
@@ -106,3 +108,18 @@ def test_inspect_config_without_section(app: typer.Typer, tmp_path: Path) -> Non
     result = CliRunner().invoke(app, ["inspect", str(path), "--config", str(config)])
     assert isinstance(result.exception, ConfigError)
     assert "no [input] section" in str(result.exception)
+
+
+def test_inspect_workbook(app: typer.Typer, tmp_path: Path) -> None:
+    path = tmp_path / "ledger.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Factura", "Cliente", "Fecha", "Vencimiento", "Importe"])
+    sheet.append(["0001", "007", dt.datetime(2025, 1, 2), dt.date(2025, 2, 1), 12.5])
+    book.save(path)
+    result = CliRunner().invoke(app, ["inspect", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Format xlsx, decimal mark '.', header yes, 1 row\n" in result.output
+    assert 'issue_date = "%Y-%m-%d"' in result.output
+    assert "time dropped" not in result.output

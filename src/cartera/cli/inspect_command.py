@@ -61,14 +61,18 @@ def inspect(
     profile = profile_file(file, name, source)
     detected = profile.detected
 
-    delimiter = {None: "none", " ": "whitespace", "\t": "tab"}.get(
-        detected.delimiter, repr(detected.delimiter)
-    )
+    if detected.delimiter is None:
+        layout = f"Format {detected.encoding}"
+    else:
+        delimiter = {" ": "whitespace", "\t": "tab"}.get(
+            detected.delimiter, repr(detected.delimiter)
+        )
+        layout = f"Encoding {detected.encoding}, delimiter {delimiter}"
+    rows = f"{profile.rows} row" + ("" if profile.rows == 1 else "s")
     out.print(f"File: {profile.path}", markup=False, highlight=False, soft_wrap=True)
     out.print(
-        f"Encoding {detected.encoding}, delimiter {delimiter}, decimal mark "
-        f"{detected.decimal!r}, header {'yes' if detected.header else 'no'}, "
-        f"{profile.rows} rows",
+        f"{layout}, decimal mark {detected.decimal!r}, "
+        f"header {'yes' if detected.header else 'no'}, {rows}",
         markup=False,
         highlight=False,
         soft_wrap=True,
