@@ -187,7 +187,8 @@ def read_text(
         with warnings.catch_warnings():
             # A first row wider than the header is only a warning in pandas.
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame, lines = _read_fast(text, delimiter, header)
+            data = _utf8_bytes(raw, text, encoding, trimmed=skipped > 0)
+            frame, lines = _read_fast(data, delimiter, header)
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         logger.info("%s has malformed rows (%s); reading it row by row", path, exc)
         frame, lines, malformed = _read_records(path, text, delimiter, header)
@@ -198,8 +199,18 @@ def read_text(
     return RawTable(frame, lines, malformed, encoding, delimiter, header)
 
 
+def _utf8_bytes(raw: bytes, text: str, encoding: str, trimmed: bool) -> bytes:
+    """Return ``text`` as UTF-8, reusing the file's bytes when they are the same.
+
+    An untrimmed UTF-8 file is passed to pandas as it is, without a second copy.
+    """
+    if encoding == "utf-8" and not trimmed:
+        return raw
+    return text.encode("utf-8")
+
+
 def _read_fast(
-    text: str, delimiter: str, header: bool
+    data: bytes, delimiter: str, header: bool
 ) -> tuple[pd.DataFrame, np.ndarray]:
     # NOTE: pandas fills the missing cells of a row shorter than the header with
     # "", so such a row is rejected only when a required cell is among them.
@@ -215,7 +226,7 @@ def _read_fast(
         options["sep"] = r"\s+"
     else:
         options["sep"] = delimiter
-    frame = pd.read_csv(io.StringIO(text), **options)  # type: ignore[call-overload]
+    frame = pd.read_csv(io.BytesIO(data), encoding="utf-8", **options)  # type: ignore[call-overload]
     if not header:
         frame.columns = numbered_columns(len(frame.columns))
     frame.columns = [str(c).strip() for c in frame.columns]
