@@ -240,3 +240,18 @@ def test_short_row_rejected(tmp_path: Path) -> None:
     path.write_text("account_id,date,amount,currency\nA,2025-01-02,1\n")
     result = read_table(path, "transactions")
     assert result.rejects["reason"].tolist() == ["expected 4 fields, found 3"]
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        pytest.param("tab", "\t", id="tab"),
+        pytest.param("whitespace", "  ", id="whitespace"),
+        pytest.param("\\s+", " ", id="regex"),
+    ],
+)
+def test_delimiter_names(tmp_path: Path, name: str, written: str) -> None:
+    path = tmp_path / "sales.txt"
+    path.write_text(SALES.format(d=written))
+    result = read_table(path, "transactions", TableSource(delimiter=name))
+    assert result.frame["amount"].tolist() == [1.5, 2.0]

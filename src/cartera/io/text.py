@@ -45,6 +45,8 @@ _CANDIDATES = (",", ";", "\t", "|")
 _SAMPLE_CHARS = 65_536
 _SAMPLE_LINES = 200
 _MAX_SHOWN = 120
+# Names a configuration may use for delimiters that are awkward to type.
+_DELIMITER_NAMES = {"tab": "\t", "whitespace": WHITESPACE, "\\s+": WHITESPACE}
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
 _LEADING_BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n|\n|\r))+")
 
@@ -174,9 +176,9 @@ def read_text(
         raise InputError(
             f"{path} is empty", hint="pass the file that holds the data rows"
         )
+    if delimiter is not None:
+        delimiter = _DELIMITER_NAMES.get(delimiter, delimiter)
     delimiter = delimiter or detect_delimiter(text)
-    if delimiter in ("\\s+", "whitespace"):
-        delimiter = WHITESPACE
 
     # Blank lines before the header would otherwise be taken as the header.
     leading = _LEADING_BLANK_LINES.match(text)
