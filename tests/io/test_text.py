@@ -255,3 +255,11 @@ def test_delimiter_names(tmp_path: Path, name: str, written: str) -> None:
     path.write_text(SALES.format(d=written))
     result = read_table(path, "transactions", TableSource(delimiter=name))
     assert result.frame["amount"].tolist() == [1.5, 2.0]
+
+
+def test_every_row_wider_than_header(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text("account_id,amount\nA,2025-01-02,1\nB,2025-01-03,2\n")
+    with pytest.raises(InputError, match=r"no row of .* has the 2 fields") as caught:
+        read_table(path, "transactions")
+    assert "line 2: expected 2 fields, found 3" in caught.value.message

@@ -286,6 +286,13 @@ def _read_records(
             continue
         records.append(record)
         starts.append(start)
+    if bad_lines and not records:
+        raise InputError(
+            f"no row of {path} has the {width} fields of its first line, for "
+            f"example line {bad_lines[0]}: {bad_reasons[0]}",
+            hint="check the delimiter (set delimiter for this input) and whether "
+            "the file has a header (set header = false if not)",
+        )
     frame = pd.DataFrame(records, columns=names, dtype="str")
     malformed = rejects_frame(path, np.array(bad_lines), "", bad_values, bad_reasons)
     return frame, np.array(starts, dtype="int64"), malformed
