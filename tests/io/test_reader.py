@@ -240,3 +240,16 @@ def test_unprovided_optional_columns_left_out(tmp_path: Path) -> None:
         "amount",
         "region",
     ]
+
+
+def test_amount_column_without_amounts(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "sales.csv",
+        "account_id,date,amount\nA,2025-01-02,one\nB,2025-01-03,two\n",
+    )
+    with pytest.raises(InputError) as caught:
+        read_table(path, "transactions")
+    assert caught.value.message.endswith(
+        "is a valid amount, for example 'one' on line 2"
+    )
+    assert "column 'amount'" in caught.value.message

@@ -154,6 +154,7 @@ def read_table(
     decimal = source.decimal or _detect_decimal(path, raw, spec, mapping)
     formats = _date_formats(path, raw, spec, mapping, source)
     checks = _parse(spec, mapping, cells, decimal, formats)
+    _require_valid_values(path, raw.lines, spec, checks)
     frame, rejects = _split_rows(path, raw, spec, mapping, checks)
 
     detected = Detected(
@@ -277,6 +278,32 @@ def _parse(
             reason = _reason(spec, column, formats.get(column.name))
             checks.append(_Check(column, label, series, parsed, reason))
     return checks
+
+
+_KINDS = {"money": "amount", "number": "number", "bool": "yes/no value"}
+
+
+def _require_valid_values(
+    path: Path, lines: np.ndarray, spec: TableSpec, checks: list[_Check]
+) -> None:
+    """Raise when no filled cell of a numeric or yes/no column parses.
+
+    Such a column is mapped to the wrong source or read with the wrong decimal
+    mark, and rejecting every row would hide that.
+    """
+    for check in checks:
+        kind = _KINDS.get(check.column.type)
+        filled = ~check.parsed.missing
+        if kind is None or not filled.any() or not check.parsed.invalid[filled].all():
+            continue
+        row = int(np.flatnonzero(filled)[0])
+        raise InputError(
+            f"no value of column {check.label!r} of {path} is a valid {kind}, for "
+            f"example {check.cells.iloc[row]!r} on line {lines[row]}",
+            hint=f"map {check.column.name} to another column under "
+            f"[input.{spec.name}.columns], or set decimal if the file uses "
+            "another decimal mark",
+        )
 
 
 def _reason(spec: TableSpec, column: Column, fmt: str | None) -> str:
