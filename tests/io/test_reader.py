@@ -250,6 +250,16 @@ def test_amount_column_without_amounts(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_table(path, "transactions")
     assert caught.value.message.endswith(
-        "is a valid amount, for example 'one' on line 2"
+        "is invalid (invalid amount), for example 'one' on line 2"
     )
-    assert "column 'amount'" in caught.value.message
+    assert "every value of column 'amount'" in caught.value.message
+
+
+def test_configured_date_format_fits_nothing(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "sales.csv",
+        "account_id,date,amount\nA,2025-01-02,1\nB,2025-01-03,2\n",
+    )
+    source = TableSource(date_formats={"date": "%d/%m/%Y"})
+    with pytest.raises(InputError, match=r"invalid date for format %d/%m/%Y"):
+        read_table(path, "transactions", source)

@@ -280,29 +280,28 @@ def _parse(
     return checks
 
 
-_KINDS = {"money": "amount", "number": "number", "bool": "yes/no value"}
-
-
 def _require_valid_values(
     path: Path, lines: np.ndarray, spec: TableSpec, checks: list[_Check]
 ) -> None:
-    """Raise when no filled cell of a numeric or yes/no column parses.
+    """Raise when no filled cell of a number, date or yes/no column parses.
 
     Such a column is mapped to the wrong source or read with the wrong decimal
-    mark, and rejecting every row would hide that.
+    mark or date format, and rejecting every row would hide that.
     """
     for check in checks:
-        kind = _KINDS.get(check.column.type)
         filled = ~check.parsed.missing
-        if kind is None or not filled.any() or not check.parsed.invalid[filled].all():
+        if check.column.type == "text" or not filled.any():
+            continue
+        if not check.parsed.invalid[filled].all():
             continue
         row = int(np.flatnonzero(filled)[0])
         raise InputError(
-            f"no value of column {check.label!r} of {path} is a valid {kind}, for "
-            f"example {check.cells.iloc[row]!r} on line {lines[row]}",
+            f"every value of column {check.label!r} of {path} is invalid "
+            f"({check.invalid_reason}), for example {check.cells.iloc[row]!r} "
+            f"on line {lines[row]}",
             hint=f"map {check.column.name} to another column under "
-            f"[input.{spec.name}.columns], or set decimal if the file uses "
-            "another decimal mark",
+            f"[input.{spec.name}.columns], or correct the decimal or "
+            "date_formats setting of this input",
         )
 
 
