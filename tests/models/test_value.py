@@ -10,31 +10,28 @@ import pytest
 
 from cartera.config import ValueConfig
 from cartera.errors import InputError
+from cartera.models.simulate import simulate_transactions
 from cartera.models.value import SEGMENT_COLUMNS, VALUE_COLUMNS, ValueResult, fit_value
 
 AS_OF = date(2024, 12, 31)
 
 
 def synthetic_ledger(accounts: int, seed: int) -> pd.DataFrame:
-    """Orders over two years at account-specific rates, with some returns."""
+    """Purchases over two years, 5 % of them returned 3 days later."""
     rng = np.random.default_rng(seed)
-    rows = []
-    for i in range(accounts):
-        start = pd.Timestamp("2023-01-01") + pd.Timedelta(
-            days=int(rng.integers(0, 300))
-        )
-        rate = rng.gamma(0.8, 1 / 20)  # orders a day
-        life = rng.exponential(400)  # days
-        day = 0.0
-        while day <= min(life, (pd.Timestamp(AS_OF) - start).days):
-            amount = round(float(rng.gamma(4, 10)), 2)
-            rows.append((f"C{i:04d}", start + pd.Timedelta(days=int(day)), amount))
-            if rng.random() < 0.05:
-                when = start + pd.Timedelta(days=int(day) + 3)
-                rows.append((f"C{i:04d}", when, -amount))
-            day += rng.exponential(1 / rate)
-    rows.append(("RETURNS-ONLY", pd.Timestamp("2024-03-01"), -20.0))
-    return pd.DataFrame(rows, columns=["account_id", "date", "amount"])
+    sales = simulate_transactions(accounts, "2023-01-01", AS_OF.isoformat(), rng)
+    returned = sales[rng.random(len(sales)) < 0.05].copy()
+    returned["date"] += pd.Timedelta(days=3)
+    returned["amount"] *= -1
+    returns_only = pd.DataFrame(
+        {
+            "account_id": ["RETURNS-ONLY"],
+            "date": [pd.Timestamp("2024-03-01")],
+            "amount": [-20.0],
+        }
+    )
+    frame = pd.concat([sales, returned, returns_only], ignore_index=True)
+    return frame[frame["date"] <= pd.Timestamp(AS_OF)]
 
 
 @pytest.fixture(scope="module")

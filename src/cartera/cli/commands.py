@@ -6,6 +6,7 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from cartera.cli import run_commands
+    from cartera.cli import run_commands, value_commands
 
     run_commands.register(app)
+    value_commands.register(app)

@@ -95,6 +95,16 @@ class Optimum:
 
 ValueAndGradient = Callable[[np.ndarray], tuple[float, np.ndarray]]
 
+# Box on the log-parameters: e^-18 to e^18 (1.5e-8 to 6.6e7). A parameter that
+# runs past it has no maximum likelihood estimate on this data (for BG/NBD,
+# a and b growing together mean no dropout), and beyond it the closed forms
+# lose all precision to cancellation.
+LOG_BOUND = 18.0
+# Mean per-account gradient below which an optimiser stop counts as converged:
+# L-BFGS-B reports an abnormal line search when it is already at the optimum to
+# floating-point precision.
+CONVERGED_GRADIENT = 1e-6
+
 
 def maximize(
     log_likelihood: Callable[[np.ndarray], float],
@@ -102,6 +112,7 @@ def maximize(
     start: np.ndarray,
     *,
     model: str,
+    names: tuple[str, ...],
     scale: float,
     max_iter: int,
     tol: float,
@@ -117,8 +128,8 @@ def maximize(
         use finite differences of ``log_likelihood``.
     start
         Starting log-parameters.
-    model
-        Model name for messages.
+    model, names
+        Model and parameter names for messages.
     scale
         Number of accounts; the objective is divided by it so the tolerance
         does not depend on the size of the data.
@@ -157,6 +168,7 @@ def maximize(
             # likelihood is flat in beta, and forward differences stop early.
             jac=True if with_gradient is not None else "3-point",
             method="L-BFGS-B",
+            bounds=[(-LOG_BOUND, LOG_BOUND)] * len(start),
             options={"maxiter": max_iter, "gtol": tol, "ftol": tol * 1e-3},
         )
     value = -float(result.fun) * scale
@@ -165,7 +177,21 @@ def maximize(
             f"{model}: the fit ended on a non-finite log-likelihood",
             hint="check the summary for extreme values, or pass initial_params",
         )
-    if not result.success:
+    at_bound = np.abs(result.x) >= LOG_BOUND - 1e-6
+    gradient = np.asarray(getattr(result, "jac", np.full(len(start), np.inf)))
+    converged = bool(result.success) or bool(
+        np.max(np.abs(gradient)) < CONVERGED_GRADIENT
+    )
+    if at_bound.any():
+        converged = False
+        warnings.warn(
+            f"{model}: parameter "
+            f"{', '.join(names[i] for i in np.flatnonzero(at_bound))} reached the "
+            f"bound e^±{LOG_BOUND:g}, so the data do not identify the model",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    elif not converged:
         warnings.warn(
             f"{model}: the optimiser stopped before converging: {result.message}",
             ConvergenceWarning,
@@ -174,7 +200,7 @@ def maximize(
     logger.info(
         "%s fitted in %d iterations, log-likelihood %.4f", model, result.nit, value
     )
-    return Optimum(result.x, value, bool(result.success), int(result.nit))
+    return Optimum(result.x, value, converged, int(result.nit))
 
 
 def laplace_covariance(

@@ -149,6 +149,7 @@ class PurchaseModel(Estimator):
             analytic,
             start,
             model=self.name,
+            names=self.param_names,
             scale=float(weights.sum()),
             max_iter=self.max_iter,
             tol=self.tol,

@@ -123,6 +123,7 @@ class GammaGammaModel(Estimator):
             with_gradient,
             start,
             model=NAME,
+            names=PARAM_NAMES,
             scale=float(weights.sum()),
             max_iter=self.max_iter,
             tol=self.tol,
