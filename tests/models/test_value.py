@@ -124,3 +124,10 @@ def test_cdnow_value_columns(cdnow_transactions: pd.DataFrame) -> None:
     # Mean spend per purchase of the CDNOW sample is in the tens of dollars.
     assert 20 < accounts["expected_spend"].median() < 60
     assert accounts["p_alive"].between(0, 1).all()
+
+
+def test_accounts_after_as_of_left_out(ledger: pd.DataFrame) -> None:
+    as_of = date(2023, 3, 31)
+    result = fit_value(ledger, as_of, ValueConfig(model="bgnbd", draws=20))
+    known = ledger.loc[ledger["date"] <= pd.Timestamp(as_of), "account_id"]
+    assert set(result.accounts["account_id"]) == set(known)

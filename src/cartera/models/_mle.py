@@ -24,11 +24,16 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class GroupedRows:
-    """Distinct rows of a table, the count of each and where every row went."""
+    """Distinct rows of a table, the count of each and where every row went.
+
+    ``values[inverse]`` rebuilds the table, and ``first`` holds the position of
+    each distinct row's first occurrence.
+    """
 
     values: np.ndarray
     weights: np.ndarray
     inverse: np.ndarray
+    first: np.ndarray
 
     @property
     def columns(self) -> list[np.ndarray]:
@@ -55,7 +60,7 @@ def group_rows(*columns: np.ndarray | pd.Series) -> GroupedRows:
     # order of appearance, so reversed assignment leaves the first one.
     first[inverse[::-1]] = np.arange(len(inverse))[::-1]
     values = np.column_stack([array[first] for array in arrays])
-    return GroupedRows(values, weights, inverse)
+    return GroupedRows(values, weights, inverse, first)
 
 
 def weighted_sum(weights: np.ndarray, values: np.ndarray) -> np.ndarray:

@@ -197,7 +197,10 @@ def fit_value(
         spend_model.sample_params(config.draws, rng),
     )
     accounts = _account_values(summary, purchase_model, spend_model, draws, config)
-    all_ids = pd.Index(transactions["account_id"].astype(str).unique()).sort_values()
+    seen = pd.to_datetime(transactions["date"]) <= pd.Timestamp(as_of)
+    all_ids = pd.Index(
+        transactions.loc[seen, "account_id"].astype(str).unique()
+    ).sort_values()
     accounts = accounts.reindex(all_ids, fill_value=0.0)
     accounts.index.name = "account_id"
     return ValueResult(
@@ -263,8 +266,11 @@ def _account_values(
         summary["T"],
         summary["monetary_value"],
     )
+    # Each distinct row carries its first account's id, so errors name one.
     rows = pd.DataFrame(
-        groups.values, columns=["frequency", "recency", "T", "monetary_value"]
+        groups.values,
+        columns=["frequency", "recency", "T", "monetary_value"],
+        index=summary.index[groups.first],
     )
     horizon = months_to_units(config.horizon_months, config.unit)
 
@@ -291,8 +297,7 @@ def _account_values(
             "expected_spend": spend_model.expected_spend(rows),
         }
     )
-    result = values.iloc[groups.inverse].set_index(summary.index)
-    return result
+    return values.iloc[groups.inverse].set_index(summary.index)
 
 
 def _interval(
