@@ -9,9 +9,15 @@ import pandas as pd
 import pytest
 
 from cartera.config import ValueConfig
-from cartera.errors import InputError
+from cartera.errors import DataQualityWarning, InputError, ModelError
 from cartera.models.simulate import simulate_transactions
-from cartera.models.value import SEGMENT_COLUMNS, VALUE_COLUMNS, ValueResult, fit_value
+from cartera.models.value import (
+    SEGMENT_COLUMNS,
+    VALUE_COLUMNS,
+    ValueResult,
+    _over_draws,
+    fit_value,
+)
 
 AS_OF = date(2024, 12, 31)
 
@@ -127,7 +133,29 @@ def test_cdnow_value_columns(cdnow_transactions: pd.DataFrame) -> None:
 
 
 def test_accounts_after_as_of_left_out(ledger: pd.DataFrame) -> None:
-    as_of = date(2023, 3, 31)
+    as_of = date(2023, 7, 31)
     result = fit_value(ledger, as_of, ValueConfig(model="bgnbd", draws=20))
     known = ledger.loc[ledger["date"] <= pd.Timestamp(as_of), "account_id"]
     assert set(result.accounts["account_id"]) == set(known)
+    assert ledger["account_id"].nunique() > len(result.accounts)
+
+
+@pytest.mark.parametrize(
+    ("failing", "kept"),
+    [pytest.param(1, 3, id="one-of-four-left-out"), pytest.param(3, 0, id="too-many")],
+)
+def test_draws_with_non_finite_predictions(failing: int, kept: int) -> None:
+    draws = (np.arange(4.0).reshape(4, 1), np.zeros((4, 1)))
+
+    def predict(purchase: np.ndarray, spend: np.ndarray) -> np.ndarray:
+        if purchase[0] < failing:
+            raise ModelError("the prediction is not finite for account A")
+        return purchase
+
+    if kept:
+        with pytest.warns(DataQualityWarning, match="1 of 4 parameter draws"):
+            rows = _over_draws(predict, draws)
+        assert rows.shape == (kept, 1)
+    else:
+        with pytest.raises(ModelError, match="only 1 of 4 parameter draws"):
+            _over_draws(predict, draws)

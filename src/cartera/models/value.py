@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -124,9 +125,7 @@ class ValueResult:
         point = potential(
             self.purchase_model.param_vector, self.spend_model.param_vector
         )
-        drawn = np.array(
-            [potential(p, s) for p, s in zip(*self._draws, strict=True)]
-        ).reshape(-1, len(names))
+        drawn = _over_draws(potential, self._draws).reshape(-1, len(names))
         low, high = _interval(drawn, point, self.config.interval)
 
         counts = labels.value_counts()
@@ -285,7 +284,7 @@ def _account_values(
         )
 
     point = clv(purchase_model.param_vector, spend_model.param_vector)
-    drawn = np.array([clv(p, s) for p, s in zip(*draws, strict=True)])
+    drawn = _over_draws(clv, draws)
     low, high = _interval(drawn, point, config.interval)
     values = pd.DataFrame(
         {
@@ -298,6 +297,43 @@ def _account_values(
         }
     )
     return values.iloc[groups.inverse].set_index(summary.index)
+
+
+def _over_draws(
+    function: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    draws: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """Evaluate ``function`` on each pair of parameter draws, one row per draw.
+
+    A draw whose predictions are not finite is left out with a warning; draws
+    far out on a flat likelihood can reach parameters the closed forms cannot
+    evaluate.
+
+    Raises
+    ------
+    ModelError
+        Fewer than half of the draws give finite predictions.
+    """
+    rows = []
+    for purchase, spend in zip(*draws, strict=True):
+        try:
+            rows.append(function(purchase, spend))
+        except ModelError:
+            continue
+    total = len(draws[0])
+    if len(rows) < total / 2:
+        raise ModelError(
+            f"only {len(rows)} of {total} parameter draws give finite predictions",
+            hint="set value.model to the other purchase model, or use more history",
+        )
+    if len(rows) < total:
+        warnings.warn(
+            f"{total - len(rows)} of {total} parameter draws gave non-finite "
+            "predictions and were left out of the intervals",
+            DataQualityWarning,
+            stacklevel=3,
+        )
+    return np.array(rows)
 
 
 def _interval(
