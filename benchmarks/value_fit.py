@@ -1,8 +1,8 @@
 """Benchmark the BG/NBD and Gamma-Gamma fits against lifetimes 0.11.3.
 
-Both libraries fit the same synthetic customers in the same run: the data are
-drawn here, written to a temporary ``.npz`` file, fitted by cartera in this
-process and by lifetimes in a subprocess of a separate virtual environment,
+Both libraries fit the same synthetic customers in the same run. The data are
+drawn here and written to a temporary ``.npz`` file. cartera fits them in this
+process, and lifetimes in a subprocess of a separate virtual environment,
 because lifetimes 0.11.3 does not run on cartera's pandas and numpy. lifetimes
 is never a dependency of cartera itself.
 

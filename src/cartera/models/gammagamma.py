@@ -9,7 +9,8 @@ density of Fader, Hardie and Lee (2005):
 Rules:
 
 1. Only accounts with at least one repeat purchase and a positive mean repeat
-   spend are fitted; the first purchase is left out, as in the source.
+   spend are fitted. The first purchase is left out, as Fader, Hardie and Lee
+   do.
 2. Accounts left out get the population mean ``pγ / (q-1)``.
 
 The likelihood and its analytic gradient are written here instead of taken from

@@ -305,9 +305,9 @@ def _over_draws(
 ) -> np.ndarray:
     """Evaluate ``function`` on each pair of parameter draws, one row per draw.
 
-    A draw whose predictions are not finite is left out with a warning; draws
-    far out on a flat likelihood can reach parameters the closed forms cannot
-    evaluate.
+    A draw whose predictions are not finite is left out with a warning. Draws
+    far out on a flat likelihood can reach parameters that the closed forms
+    cannot evaluate.
 
     Raises
     ------
