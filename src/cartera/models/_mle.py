@@ -49,8 +49,8 @@ def group_rows(*columns: np.ndarray | pd.Series) -> GroupedRows:
     ``numpy.unique(axis=0)`` sorts rows (about 10 s for a million rows).
     """
     arrays = [np.asarray(c, dtype=float) for c in columns]
-    key = np.zeros(len(arrays[0]), dtype=np.int64)
-    for array in arrays:
+    key, _ = pd.factorize(arrays[0])
+    for array in arrays[1:]:
         codes, uniques = pd.factorize(array)
         # Re-factorizing keeps the combined key below len(rows) * len(uniques).
         key, _ = pd.factorize(key * len(uniques) + codes)

@@ -102,6 +102,7 @@ class GammaGammaModel(Estimator):
         groups = _mle.group_rows(x[kept], spend[kept])
         xs, ms = groups.columns
         weights = groups.weights
+        logs = (np.log(xs), np.log(ms))
 
         def log_likelihood(theta: np.ndarray) -> float:
             return float(
@@ -110,7 +111,7 @@ class GammaGammaModel(Estimator):
 
         def with_gradient(theta: np.ndarray) -> tuple[float, np.ndarray]:
             params = np.exp(theta)
-            rows, gradient = log_likelihood_and_gradient(params, xs, ms)
+            rows, gradient = log_likelihood_and_gradient(params, xs, ms, logs)
             return float(_mle.weighted_sum(weights, rows)), _mle.weighted_sum(
                 weights, gradient
             ) * params
@@ -212,14 +213,20 @@ def row_log_likelihood(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.n
 
 
 def log_likelihood_and_gradient(
-    params: np.ndarray, x: np.ndarray, m: np.ndarray
+    params: np.ndarray,
+    x: np.ndarray,
+    m: np.ndarray,
+    logs: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per-row log-density and its gradient with respect to ``p, q, gamma``."""
+    """Per-row log-density and its gradient with respect to ``p, q, gamma``.
+
+    ``logs`` is ``(log x, log m)`` when the caller has them already, as a fit
+    that evaluates the same rows many times does.
+    """
     p, q, gamma = params
     px = p * x
     log_total = np.log(gamma + m * x)
-    log_x = np.log(x)
-    log_m = np.log(m)
+    log_x, log_m = logs if logs is not None else (np.log(x), np.log(m))
     # Columns: log Γ(px+q) - log Γ(px), ψ(px+q), ψ(px), for each count x.
     by_count = _mle.per_count(
         lambda k: np.column_stack(
