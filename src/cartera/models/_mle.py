@@ -100,6 +100,7 @@ class Optimum:
 
 
 ValueAndGradient = Callable[[np.ndarray], tuple[float, np.ndarray]]
+Hessian = Callable[[np.ndarray], np.ndarray]
 
 # Box on the log-parameters: e^-18 to e^18 (1.5e-8 to 6.6e7). A parameter that
 # runs past it has no maximum likelihood estimate on this data (for BG/NBD,
@@ -117,13 +118,18 @@ def maximize(
     with_gradient: ValueAndGradient | None,
     start: np.ndarray,
     *,
+    hessian: Hessian | None = None,
     model: str,
     names: tuple[str, ...],
     scale: float,
     max_iter: int,
     tol: float,
 ) -> Optimum:
-    """Maximise a log-likelihood over log-parameters with L-BFGS-B.
+    """Maximise a log-likelihood over log-parameters.
+
+    The optimiser is L-BFGS-B, inside the box of :data:`LOG_BOUND`, or a
+    trust-region Newton method when the Hessian is given, which needs far fewer
+    evaluations.
 
     Parameters
     ----------
@@ -134,6 +140,9 @@ def maximize(
         use finite differences of ``log_likelihood``.
     start
         Starting log-parameters.
+    hessian
+        Hessian of the log-likelihood with respect to the log-parameters, or
+        ``None``.
     model, names
         Model and parameter names for messages.
     scale
@@ -167,16 +176,26 @@ def maximize(
     # One BLAS thread: the optimiser's many short vector operations ran about
     # twice as slowly with OpenBLAS's thread pool on a 2-core machine.
     with np.errstate(all="ignore"), threadpool_limits(limits=1, user_api="blas"):
-        result = optimize.minimize(
-            objective if with_gradient is None else objective_and_jacobian,
-            start,
-            # Central differences when there is no gradient: the Pareto/NBD
-            # likelihood is flat in beta, and forward differences stop early.
-            jac=True if with_gradient is not None else "3-point",
-            method="L-BFGS-B",
-            bounds=[(-LOG_BOUND, LOG_BOUND)] * len(start),
-            options={"maxiter": max_iter, "gtol": tol, "ftol": tol * 1e-3},
-        )
+        if hessian is not None and with_gradient is not None:
+            result = optimize.minimize(
+                objective_and_jacobian,
+                start,
+                jac=True,
+                hess=lambda theta: -hessian(theta) / scale,
+                method="trust-exact",
+                options={"maxiter": max_iter, "gtol": tol},
+            )
+        else:
+            result = optimize.minimize(
+                objective if with_gradient is None else objective_and_jacobian,
+                start,
+                # Central differences when there is no gradient: the Pareto/NBD
+                # likelihood is flat in beta, and forward differences stop early.
+                jac=True if with_gradient is not None else "3-point",
+                method="L-BFGS-B",
+                bounds=[(-LOG_BOUND, LOG_BOUND)] * len(start),
+                options={"maxiter": max_iter, "gtol": tol, "ftol": tol * 1e-3},
+            )
     value = -float(result.fun) * scale
     if not np.isfinite(value) or not np.all(np.isfinite(result.x)):
         raise ModelError(
@@ -215,6 +234,7 @@ def laplace_covariance(
     log_params: np.ndarray,
     *,
     model: str,
+    hessian_of: Hessian | None = None,
 ) -> np.ndarray | None:
     """Return the covariance of the log-parameters at the optimum, or ``None``.
 
@@ -228,7 +248,9 @@ def laplace_covariance(
     step = 1e-4
     hessian = np.empty((k, k))
     with np.errstate(all="ignore"):
-        if with_gradient is not None:
+        if hessian_of is not None:
+            hessian = -hessian_of(log_params)
+        elif with_gradient is not None:
             for i in range(k):
                 shift = np.zeros(k)
                 shift[i] = step
