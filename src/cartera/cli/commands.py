@@ -9,3 +9,7 @@ def register(app: typer.Typer) -> None:
     from cartera.cli import run_commands
 
     run_commands.register(app)
+
+    from cartera.cli import evaluate_commands
+
+    evaluate_commands.register(app)

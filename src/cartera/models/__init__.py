@@ -1,0 +1,1 @@
+"""Statistical models: customer value, late payment and conversion."""
