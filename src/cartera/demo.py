@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -226,19 +227,24 @@ def _credit_notes(
 ) -> pd.DataFrame:
     picks = invoices.sample(frac=0.03, random_state=int(rng.integers(0, 2**31)))
     rows = []
-    for n, inv in enumerate(picks.itertuples(index=False), start=1):
-        issued = min(as_of, inv.issue_date + timedelta(days=int(rng.integers(3, 40))))
+    records: list[dict[Any, Any]] = picks.to_dict("records")
+    for n, inv in enumerate(records, start=1):
+        issued = min(
+            as_of, inv["issue_date"] + timedelta(days=int(rng.integers(3, 40)))
+        )
         rows.append(
             {
                 "invoice_id": f"NC{n:05d}",
-                "account_id": inv.account_id,
+                "account_id": inv["account_id"],
                 "issue_date": issued,
                 "due_date": issued,
-                "amount": -round(float(inv.amount) * float(rng.uniform(0.05, 0.3)), 2),
-                "currency": inv.currency,
+                "amount": -round(
+                    float(inv["amount"]) * float(rng.uniform(0.05, 0.3)), 2
+                ),
+                "currency": inv["currency"],
                 "disputed": False,
                 "doc_type": "credit_note",
-                "applies_to": inv.invoice_id,
+                "applies_to": inv["invoice_id"],
             }
         )
     return pd.DataFrame(rows)

@@ -1,20 +1,57 @@
-"""Fixtures of the model tests: a hand-worked ledger and the AR sample ledger."""
+"""Fixtures of the model tests: the CDNOW 1/10 sample, hand-worked and AR ledgers."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from cartera.models.summary import purchase_summary
+
+# The calibration and holdout periods of the CDNOW studies: weeks 1-39 and 40-78.
+CALIBRATION_END = date(1997, 9, 30)
+HOLDOUT_END = date(1998, 6, 30)
+
+
+@pytest.fixture(scope="session")
+def cdnow_transactions(data_dir: Path) -> pd.DataFrame:
+    """CDNOW sample transactions: 6,919 rows of 2,357 customers."""
+    raw = pd.read_csv(
+        data_dir / "cdnow" / "CDNOW_sample.txt",
+        sep=r"\s+",
+        header=None,
+        names=["master_id", "sample_id", "date", "cds", "dollars"],
+        dtype=str,
+    )
+    return pd.DataFrame(
+        {
+            "account_id": raw["sample_id"].astype(int).astype(str),
+            "date": pd.to_datetime(raw["date"], format="%Y%m%d"),
+            "amount": raw["dollars"].astype(float),
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def cdnow_summary(cdnow_transactions: pd.DataFrame) -> pd.DataFrame:
+    """Weekly summary of the CDNOW sample at the end of week 39."""
+    return purchase_summary(cdnow_transactions, CALIBRATION_END, "weeks")
+
+
 AR_FILE = Path("ar_invoices") / "WA_Fn-UseC_-Accounts-Receivable.csv"
 
 
-def ledger(
-    rows: list[tuple[str, str, str, str, float, str | None, bool]],
-) -> pd.DataFrame:
-    """Build canonical invoices from ``(id, account, issue, due, amount, paid, disputed)``."""
+Rows = list[tuple[str, str, str, str, float, str | None, bool]]
+
+
+def ledger(rows: Rows) -> pd.DataFrame:
+    """Build canonical invoices from tuples.
+
+    Each tuple is ``(id, account, issue, due, amount, paid, disputed)``.
+    """
     frame = pd.DataFrame(
         rows,
         columns=[
@@ -30,9 +67,6 @@ def ledger(
     for column in ("issue_date", "due_date", "paid_date"):
         frame[column] = pd.to_datetime(frame[column])
     return frame
-
-
-Rows = list[tuple[str, str, str, str, float, str | None, bool]]
 
 
 @pytest.fixture

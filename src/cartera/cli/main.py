@@ -53,12 +53,15 @@ def run() -> None:
     except typer.Abort:
         typer.echo("aborted", err=True)
         sys.exit(130)
-    except Exception as exc:  # click usage errors arrive as ClickException
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2)
+    except typer.TyperException as exc:
+        # Usage errors (unknown option, missing argument) carry their own message.
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            typer.echo(f"error: {exc}", err=True)
+        sys.exit(getattr(exc, "exit_code", 2))
+    except Exception:
         logging.getLogger("cartera").exception("unexpected failure")
         raise
 

@@ -1,1 +1,1 @@
-"""Statistical models: customer value, late payment and conversion."""
+"""Models: account value, late payment of invoices and conversion of leads."""

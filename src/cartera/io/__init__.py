@@ -1,0 +1,23 @@
+"""Reading input files into canonical tables.
+
+:func:`read_table` reads CSV, TSV, ``|``- or whitespace-separated text, Excel
+``.xlsx`` and Parquet files, detects the encoding, delimiter, decimal mark and
+date formats (each can be set in :class:`cartera.config.TableSource`), maps the
+columns onto a table of :mod:`cartera.schema` and returns the accepted rows with
+one reject per rejected row.
+"""
+
+from __future__ import annotations
+
+from cartera.io.mapping import suggest_mapping
+from cartera.io.reader import read_table, sniff
+from cartera.io.result import REJECT_COLUMNS, Detected, LoadResult
+
+__all__ = [
+    "REJECT_COLUMNS",
+    "Detected",
+    "LoadResult",
+    "read_table",
+    "sniff",
+    "suggest_mapping",
+]

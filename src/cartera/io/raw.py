@@ -1,0 +1,78 @@
+"""The raw table: a file's cells as text, before any column is mapped or parsed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cartera.io.result import REJECT_COLUMNS, empty_rejects
+
+RawTableParts = tuple[pd.DataFrame, np.ndarray]
+
+
+@dataclass
+class RawTable:
+    """Every cell of one file as text, with the file line of each row.
+
+    Attributes
+    ----------
+    frame
+        One ``str`` column per file column; an empty cell is ``""``.
+    lines
+        Physical line (text files) or sheet row of each frame row, 1-based,
+        so the header is line 1.
+    malformed
+        Rejects for rows that could not be split into the header's fields.
+    encoding, delimiter, header
+        How the file was read; see :class:`cartera.io.Detected`.
+    """
+
+    frame: pd.DataFrame
+    lines: np.ndarray
+    malformed: pd.DataFrame
+    encoding: str
+    delimiter: str | None
+    header: bool
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.frame) + len(self.malformed)
+
+
+def numbered_columns(count: int) -> list[str]:
+    """Return the names of the columns of a file without header."""
+    return [f"column_{i}" for i in range(1, count + 1)]
+
+
+def rejects_frame(
+    path: Path, lines: np.ndarray, columns: object, values: object, reasons: object
+) -> pd.DataFrame:
+    """Build a rejects frame from per-row arrays (or scalars broadcast to them)."""
+    if len(lines) == 0:
+        return empty_rejects()
+    frame = pd.DataFrame(
+        {
+            "file": str(path),
+            "line": np.asarray(lines, dtype="int64"),
+            "column": columns,
+            "value": values,
+            "reason": reasons,
+        },
+        columns=list(REJECT_COLUMNS),
+    )
+    return frame.astype(
+        {"file": "str", "column": "str", "value": "str", "reason": "str"}
+    )
+
+
+def drop_blank_rows(frame: pd.DataFrame, lines: np.ndarray) -> RawTableParts:
+    """Drop rows whose every cell is empty; they are not counted as read."""
+    if frame.empty or len(frame.columns) == 0:
+        return frame.reset_index(drop=True), lines
+    blank = (frame == "").all(axis=1).to_numpy()
+    if not blank.any():
+        return frame, lines
+    return frame.loc[~blank].reset_index(drop=True), lines[~blank]

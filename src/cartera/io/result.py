@@ -1,0 +1,86 @@
+"""What a reader returns: the canonical frame, its rejects and what was detected."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+# Columns of the rejects frame: one row per rejected input row.
+REJECT_COLUMNS = ("file", "line", "column", "value", "reason")
+
+
+@dataclass
+class Detected:
+    """How a file was read: each setting either detected or taken from config.
+
+    Attributes
+    ----------
+    encoding
+        Python codec name, such as ``utf-8``, ``utf-8-sig`` or ``cp1252``.
+    delimiter
+        Field separator of a text file (``" "`` means runs of whitespace);
+        ``None`` for Excel and Parquet.
+    decimal
+        Decimal mark of the money and number columns, ``"."`` or ``","``.
+    header
+        Whether the first row holds the column names.
+    date_formats
+        Date column -> strptime format of its date part. Keys are canonical
+        names in :func:`cartera.io.read_table` and file column names in
+        :func:`cartera.io.sniff`.
+    mapping
+        Canonical column -> source column, a product such as
+        ``"Quantity * UnitPrice"``, or ``"= value"`` for a constant.
+    """
+
+    encoding: str
+    delimiter: str | None
+    decimal: str
+    header: bool
+    date_formats: dict[str, str] = field(default_factory=dict)
+    mapping: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class LoadResult:
+    """One input file read into a canonical table.
+
+    Attributes
+    ----------
+    table
+        Canonical table name, such as ``invoices``.
+    path
+        The file that was read.
+    frame
+        Accepted rows: the canonical columns with the types of
+        :mod:`cartera.schema`, then every other column of the file as text,
+        under its own name.
+    rejects
+        :data:`REJECT_COLUMNS`, one row per rejected input row.
+    rows_read
+        Data rows in the file; always ``len(frame) + len(rejects)``.
+    detected
+        The settings the file was read with.
+    """
+
+    table: str
+    path: Path
+    frame: pd.DataFrame
+    rejects: pd.DataFrame
+    rows_read: int
+    detected: Detected
+
+
+def empty_rejects() -> pd.DataFrame:
+    """Return a rejects frame with no rows and the column types of a full one."""
+    return pd.DataFrame(
+        {
+            "file": pd.Series([], dtype="str"),
+            "line": pd.Series([], dtype="int64"),
+            "column": pd.Series([], dtype="str"),
+            "value": pd.Series([], dtype="str"),
+            "reason": pd.Series([], dtype="str"),
+        }
+    )

@@ -1,0 +1,281 @@
+"""Reading delimited and whitespace-separated text files as text cells.
+
+Encoding and delimiter are detected unless the source sets them. Encoding:
+a byte-order mark decides first; then the file is decoded as strict UTF-8; a
+file that is not UTF-8 goes to charset-normalizer, except that cp1252 (the
+Windows code page Excel saves CSV in for Western Europe and the Americas) wins
+when it decodes the file and charset-normalizer either scores it as well as its
+best guess or recognises no language at all. On short Spanish or French files
+charset-normalizer 3.5 ranks cp1250 or cp1125 first, which turn ``ñ`` into
+``ń`` and ``€`` into a Cyrillic letter.
+
+NOTE: a Central European file in cp1250 without enough text for
+charset-normalizer to recognise its language is therefore read as cp1252;
+set ``encoding`` for such files.
+
+pandas' C parser reads well-formed files in one vectorised pass. A file with a
+row of too many fields makes that parser fail, so such files are read again
+record by record with the ``csv`` module, which also reports the line of each
+record; only the rows that do not fit the header are rejected.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import logging
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cartera.errors import InputError
+from cartera.io.raw import RawTable, drop_blank_rows, numbered_columns, rejects_frame
+
+logger = logging.getLogger(__name__)
+
+WHITESPACE = " "
+"""Delimiter value meaning "runs of spaces or tabs", as in ``CDNOW_master.txt``."""
+
+_CANDIDATES = (",", ";", "\t", "|")
+_SAMPLE_CHARS = 65_536
+_SAMPLE_LINES = 200
+_MAX_SHOWN = 120
+
+
+def detect_encoding(raw: bytes, path: Path) -> str:
+    """Return the codec that decodes ``raw``, the bytes of ``path``.
+
+    Raises
+    ------
+    InputError
+        The bytes look binary (NUL bytes without a UTF-16 byte-order mark).
+    """
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in raw[:8192]:
+        raise InputError(
+            f"{path} is not a text file (it contains NUL bytes)",
+            hint="export the data as CSV, .xlsx or Parquet and pass that file",
+        )
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8"
+    return _guess_legacy_encoding(raw)
+
+
+def _guess_legacy_encoding(raw: bytes) -> str:
+    import charset_normalizer
+
+    cp1252_decodes = _decodes(raw, "cp1252")
+    matches = charset_normalizer.from_bytes(raw[:1_000_000])
+    best = matches.best()
+    if best is None:
+        return "cp1252" if cp1252_decodes else "latin-1"
+    tied = any(m.encoding == "cp1252" and m.chaos <= best.chaos for m in matches)
+    if cp1252_decodes and (tied or best.coherence == 0):
+        return "cp1252"
+    if _decodes(raw, best.encoding):
+        return str(best.encoding)
+    return "cp1252" if cp1252_decodes else "latin-1"
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def decode(raw: bytes, encoding: str, path: Path) -> str:
+    """Decode the whole file, naming the file when the codec does not fit."""
+    try:
+        return raw.decode(encoding)
+    except LookupError as exc:
+        raise InputError(
+            f"unknown encoding {encoding!r} for {path}",
+            hint="set encoding to a Python codec name such as utf-8 or cp1252",
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path} is not valid {encoding}: byte {raw[exc.start]:#04x} "
+            f"at offset {exc.start} cannot be decoded",
+            hint="remove the encoding setting so it is detected, or set the "
+            "encoding the file was saved in",
+        ) from exc
+
+
+def detect_delimiter(text: str) -> str:
+    """Return the delimiter whose field count is steadiest over the first lines.
+
+    A candidate character is scored by the share of sample lines that have the
+    most common field count, then by that count; it must split lines into at
+    least two fields. When no character does, runs of whitespace are tried.
+    A file with a single column gets ``","``.
+    """
+    sample = text[:_SAMPLE_CHARS]
+    if len(text) > _SAMPLE_CHARS and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]
+    lines = [line for line in sample.splitlines() if line.strip()][:_SAMPLE_LINES]
+    if not lines:
+        return ","
+    best: tuple[float, int, str] | None = None
+    for candidate in _CANDIDATES:
+        counts = [len(r) for r in csv.reader(lines, delimiter=candidate)]
+        score = _steadiness(counts)
+        if score is not None and (best is None or score > best[:2]):
+            best = (*score, candidate)
+    if best is not None and best[0] >= 0.9:
+        return best[2]
+    whitespace = _steadiness([len(line.split()) for line in lines])
+    if whitespace is not None and whitespace[0] >= 0.9:
+        return WHITESPACE
+    return best[2] if best is not None else ","
+
+
+def _steadiness(counts: list[int]) -> tuple[float, int] | None:
+    modal, hits = Counter(counts).most_common(1)[0]
+    if modal < 2:
+        return None
+    return hits / len(counts), modal
+
+
+def read_text(
+    path: Path,
+    raw: bytes,
+    *,
+    encoding: str | None,
+    delimiter: str | None,
+    header: bool,
+) -> RawTable:
+    """Read a text file into a :class:`RawTable`, every cell as a string.
+
+    Rows whose cells are all empty are skipped and not counted. Line numbers
+    are physical lines, so a quoted cell that spans lines moves the lines of
+    the rows after it.
+    """
+    encoding = encoding or detect_encoding(raw, path)
+    text = decode(raw, encoding, path)
+    if not text.strip():
+        raise InputError(
+            f"{path} is empty", hint="pass the file that holds the data rows"
+        )
+    delimiter = delimiter or detect_delimiter(text)
+    if delimiter in ("\\s+", "whitespace"):
+        delimiter = WHITESPACE
+    try:
+        with warnings.catch_warnings():
+            # A first row wider than the header is only a warning in pandas.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame, lines = _read_fast(text, delimiter, header)
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        logger.info("%s has malformed rows (%s); reading it row by row", path, exc)
+        frame, lines, malformed = _read_records(path, text, delimiter, header)
+    else:
+        malformed = rejects_frame(path, np.empty(0, "int64"), "", "", "")
+    frame, lines = drop_blank_rows(frame, lines)
+    return RawTable(frame, lines, malformed, encoding, delimiter, header)
+
+
+def _read_fast(
+    text: str, delimiter: str, header: bool
+) -> tuple[pd.DataFrame, np.ndarray]:
+    options: dict[str, object] = {
+        "dtype": str,
+        "keep_default_na": False,
+        "na_filter": False,
+        "skip_blank_lines": False,
+        "index_col": False,
+        "header": 0 if header else None,
+    }
+    if delimiter == WHITESPACE:
+        options["sep"] = r"\s+"
+    else:
+        options["sep"] = delimiter
+    frame = pd.read_csv(io.StringIO(text), **options)  # type: ignore[call-overload]
+    if not header:
+        frame.columns = numbered_columns(len(frame.columns))
+    frame.columns = [str(c).strip() for c in frame.columns]
+    first = 2 if header else 1
+    first += sum(str(c).count("\n") for c in frame.columns) if header else 0
+    lines = np.arange(first, first + len(frame), dtype="int64")
+    spans = _embedded_newlines(frame)
+    if spans is not None:
+        lines = lines + np.concatenate(([0], np.cumsum(spans)[:-1]))
+    return frame, lines
+
+
+def _embedded_newlines(frame: pd.DataFrame) -> np.ndarray | None:
+    """Return the newlines inside the quoted cells of each row, or ``None``."""
+    counts = None
+    for name in frame.columns:
+        column = frame[name]
+        if column.str.contains("\n", regex=False).any():
+            found = column.str.count("\n").to_numpy(dtype="int64")
+            counts = found if counts is None else counts + found
+    return counts
+
+
+def _read_records(
+    path: Path, text: str, delimiter: str, header: bool
+) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
+    """Read a malformed file record by record; reject rows of the wrong width.
+
+    This loop runs only after the vectorised parser has failed. A row with one
+    trailing empty field more than the header (a stray delimiter at the end of
+    the line) is accepted without that field.
+    """
+    records: list[list[str]] = []
+    starts: list[int] = []
+    bad_lines: list[int] = []
+    bad_values: list[str] = []
+    bad_reasons: list[str] = []
+    width: int | None = None
+    names: list[str] = []
+    for start, record in _numbered_records(text, delimiter):
+        if not any(cell.strip() for cell in record):
+            continue
+        if width is None:
+            width = len(record)
+            if header:
+                names = [str(c).strip() for c in record]
+                continue
+            names = numbered_columns(width)
+        if len(record) == width + 1 and record[-1] == "":
+            record = record[:-1]
+        if len(record) != width:
+            bad_lines.append(start)
+            bad_values.append(_shorten(delimiter.join(record)))
+            bad_reasons.append(f"expected {width} fields, found {len(record)}")
+            continue
+        records.append(record)
+        starts.append(start)
+    frame = pd.DataFrame(records, columns=names, dtype="str")
+    malformed = rejects_frame(path, np.array(bad_lines), "", bad_values, bad_reasons)
+    return frame, np.array(starts, dtype="int64"), malformed
+
+
+def _numbered_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """Split ``text`` into records, each with the physical line it starts on."""
+    if delimiter == WHITESPACE:
+        return [(i, line.split()) for i, line in enumerate(text.splitlines(), 1)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    numbered = []
+    start = 1
+    for record in reader:
+        numbered.append((start, record))
+        start = reader.line_num + 1
+    return numbered
+
+
+def _shorten(value: str) -> str:
+    return value if len(value) <= _MAX_SHOWN else value[: _MAX_SHOWN - 3] + "..."

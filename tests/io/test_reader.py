@@ -1,0 +1,224 @@
+"""read_table on small files written by the tests, one case from the field each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cartera.config import TableSource
+from cartera.errors import InputError
+from cartera.io import REJECT_COLUMNS, read_table, sniff
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_excel_cp1252_semicolon_file(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "ledger.csv",
+        "Factura;Cliente;Nombre;Fecha;Vencimiento;Importe\r\n"
+        "F-1;C1;Façade SARL;15/11/2025;15/12/2025;1200,00\r\n"
+        "F-2;C2;José Peña;20/11/2025;20/12/2025;-80,00\r\n",
+        encoding="cp1252",
+    )
+    result = read_table(path, "invoices")
+    assert result.detected.encoding == "cp1252"
+    assert result.detected.delimiter == ";"
+    assert result.detected.decimal == ","
+    assert result.frame["Nombre"].tolist() == ["Façade SARL", "José Peña"]
+    assert result.frame["amount"].tolist() == [1200.00, -80.00]
+    assert result.rejects.empty
+
+
+def test_quoted_decimal_comma_and_code(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "lines.csv",
+        "account_id,date,amount,code\n"
+        'A1,2025-01-02,"-9,1",3.03.001.00514\n'
+        'A2,2025-01-03,"1234,50",3.03.001.00515\n',
+    )
+    result = read_table(path, "transactions")
+    assert result.detected.decimal == ","
+    assert result.frame["amount"].tolist() == [-9.1, 1234.5]
+    assert result.frame["code"].tolist() == ["3.03.001.00514", "3.03.001.00515"]
+
+
+def test_account_ids_keep_leading_zeros(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "sales.csv",
+        "account_id,date,amount\n"
+        "0010,2025-01-02,100.00\n"
+        "10,2025-01-03,50.00\n"
+        "007,2025-01-04,20.00\n"
+        "0010,2025-01-05,25.50\n",
+    )
+    frame = read_table(path, "transactions").frame
+    totals = frame.groupby("account_id")["amount"].sum().to_dict()
+    assert totals == {"0010": 125.50, "10": 50.00, "007": 20.00}
+
+
+def test_timestamps_keep_calendar_date(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "invoices.csv",
+        "invoice_id,account_id,issue_date,due_date,amount\n"
+        "I1,A,2025-11-20T08:00:00,2025-12-20T23:30:00+01:00,300.00\n"
+        "I2,A,2025-11-21T09:15:00,2026-01-15T00:30:00-05:00,500.00\n"
+        "I3,A,2025-11-22T10:00:00,2025-12-31T23:59:59Z,10.00\n"
+        "I4,A,2025-11-23T11:00:00,2025-12-01 00:00:00,20.00\n",
+    )
+    result = read_table(path, "invoices")
+    expected = pd.to_datetime(["2025-12-20", "2026-01-15", "2025-12-31", "2025-12-01"])
+    assert result.frame["due_date"].tolist() == expected.tolist()
+    assert result.detected.date_formats["due_date"] == "%Y-%m-%d"
+    assert str(result.frame["due_date"].dtype) == "datetime64[s]"
+
+
+def test_mixed_date_formats_raise(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "invoices.csv",
+        "invoice_id,account_id,issue_date,due_date,amount\n"
+        "I1,A,2025-11-20,2025-12-20,1.00\n"
+        "I2,A,2025-11-21,2025-12-21,1.00\n"
+        "I3,A,2025-11-22,22/12/2025,1.00\n",
+    )
+    with pytest.raises(InputError) as caught:
+        read_table(path, "invoices")
+    message = str(caught.value)
+    assert "'due_date'" in message
+    assert "line 2" in message
+    assert "'22/12/2025' on line 4" in message
+    assert "invoices.csv" in message
+
+
+def test_ambiguous_order_proven_by_sibling(tmp_path: Path) -> None:
+    # Every due date fits both orders; issue date 25/11/2025 proves day-first.
+    path = write(
+        tmp_path / "invoices.csv",
+        "invoice_id,account_id,issue_date,due_date,amount\n"
+        "I1,A,25/11/2025,05/12/2025,1.00\n"
+        "I2,A,02/11/2025,03/12/2025,1.00\n",
+    )
+    result = read_table(path, "invoices")
+    assert result.detected.date_formats["due_date"] == "%d/%m/%Y"
+    assert result.frame["due_date"].tolist() == list(
+        pd.to_datetime(["2025-12-05", "2025-12-03"])
+    )
+
+
+def test_ambiguous_order_proven_by_unmapped_column(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "sales.csv",
+        "account_id,date,amount,first_order\n"
+        "A,01/02/2025,1.00,1/31/2024\n"
+        "B,03/04/2025,1.00,2/1/2024\n",
+    )
+    result = read_table(path, "transactions")
+    assert result.detected.date_formats["date"] == "%m/%d/%Y"
+
+
+def test_ambiguous_order_without_proof_raises(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "sales.csv",
+        "account_id,date,amount\nA,01/02/2025,1.00\nB,03/04/2025,2.00\n",
+    )
+    with pytest.raises(InputError) as caught:
+        read_table(path, "transactions")
+    assert "day-first and month-first" in caught.value.message
+    assert caught.value.hint is not None
+    assert 'date = "%d/%m/%Y" or "%m/%d/%Y"' in caught.value.hint
+
+
+def test_configured_format_resolves_ambiguity(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "sales.csv",
+        "account_id,date,amount\nA,01/02/2025,1.00\nB,03/04/2025,2.00\n",
+    )
+    source = TableSource(date_formats={"date": "%d/%m/%Y"})
+    frame = read_table(path, "transactions", source).frame
+    assert frame["date"].tolist() == list(pd.to_datetime(["2025-02-01", "2025-04-03"]))
+
+
+def test_utf8_bom(tmp_path: Path) -> None:
+    path = tmp_path / "bom.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbfaccount_id,date,amount\nN\xc3\xba\xc3\xb1ez,2025-01-02,5.00\n"
+    )
+    result = read_table(path, "transactions")
+    assert result.detected.encoding == "utf-8-sig"
+    assert list(result.frame.columns[:3]) == ["account_id", "date", "amount"]
+    assert result.frame["account_id"].tolist() == ["Núñez"]
+
+
+def test_bad_rows_rejected_with_lines(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "invoices.csv",
+        "invoice_id,account_id,issue_date,due_date,amount\n"  # line 1
+        "I1,A,2025-01-01,2025-01-31,10.00\n"  # 2: accepted
+        "I2,A,2025-13-01,2025-01-31,10.00\n"  # 3: bad date
+        "I3,A,2025-01-01,2025-01-31,ten\n"  # 4: bad amount
+        ",A,2025-01-01,2025-01-31,10.00\n"  # 5: missing id
+        "\n"  # 6: blank, not a row
+        "I1,B,2025-01-02,2025-02-01,12.00\n"  # 7: duplicate of line 2
+        "I5,B,2025-01-02,2025-02-01,12.00\n",  # 8: accepted
+    )
+    result = read_table(path, "invoices")
+    rejects = result.rejects
+    assert list(rejects.columns) == list(REJECT_COLUMNS)
+    assert result.rows_read == 6
+    assert result.rows_read == len(result.frame) + len(rejects)
+    assert result.frame["invoice_id"].tolist() == ["I1", "I5"]
+    assert rejects["line"].tolist() == [3, 4, 5, 7]
+    assert rejects["column"].tolist() == [
+        "issue_date",
+        "amount",
+        "invoice_id",
+        "invoice_id",
+    ]
+    assert rejects["value"].tolist() == ["2025-13-01", "ten", "", "I1"]
+    assert rejects["reason"].tolist() == [
+        "invalid date for format %Y-%m-%d",
+        "invalid amount",
+        "missing invoice_id",
+        "duplicate invoice_id, first on line 2",
+    ]
+    assert set(rejects["file"]) == {str(path)}
+
+
+def test_sniff_without_table(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "ledger.csv",
+        "Factura;Fecha;Vencimiento;Importe;Cuenta\r\n"
+        "F-1;25/11/2025;05/12/2025;1.200,00;3.03.001.00514\r\n"
+        "F-2;02/11/2025;03/12/2025;-80,00;3.03.001.00515\r\n",
+    )
+    detected = sniff(path)
+    assert detected.encoding == "utf-8"
+    assert detected.delimiter == ";"
+    assert detected.decimal == ","
+    assert detected.header is True
+    # Vencimiento fits both orders; Fecha's 25/11/2025 proves day-first.
+    assert detected.date_formats == {"Fecha": "%d/%m/%Y", "Vencimiento": "%d/%m/%Y"}
+    assert detected.mapping == {}
+
+
+def test_doc_type_and_currency_normalised(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "invoices.csv",
+        "invoice_id,account_id,issue_date,due_date,amount,moneda,tipo_documento\n"
+        "I1,A,2025-01-01,2025-01-31,100.00,eur,Factura\n"
+        "I2,A,2025-01-02,2025-02-01,-40.00,€,Nota de crédito\n"
+        "I3,A,2025-01-03,2025-02-02,10.00,$,Factura\n"
+        "I4,A,2025-01-04,2025-02-03,10.00,USD,Pedido\n",
+    )
+    result = read_table(path, "invoices")
+    assert result.frame["currency"].tolist() == ["EUR", "EUR"]
+    assert result.frame["doc_type"].tolist() == ["invoice", "credit_note"]
+    assert result.rejects["line"].tolist() == [4, 5]
+    assert result.rejects["reason"].tolist() == [
+        "invalid currency, expected an ISO 4217 code such as EUR",
+        "invalid doc_type, expected credit_note or invoice",
+    ]
