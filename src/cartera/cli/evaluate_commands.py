@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from rich.table import Table
 
-    from cartera.config import Config
+    from cartera.config import Config, TableName
     from cartera.models.leakage import LeakageReport
 
 evaluate_app = typer.Typer(
@@ -56,10 +56,10 @@ def risk(
 
     settings = _load_config(config)
     ledger = _read(invoices, "invoices", config)
+    if min_history is None:
+        min_history = settings.risk.min_history
     evaluation = evaluate_late_payment(
-        ledger,
-        test_from.date(),
-        min_history=settings.risk.min_history if min_history is None else min_history,
+        ledger, test_from.date(), min_history=min_history
     )
     _write_csv(evaluation.scores, out)
 
@@ -117,11 +117,18 @@ def _load_config(path: Path | None) -> Config:
     return load_config(path)
 
 
-def _read(path: Path, table: str, config: Path | None) -> pd.DataFrame:
+def _read(path: Path, table: TableName, config: Path | None) -> pd.DataFrame:
+    from cartera.cli import console
     from cartera.io import read_table
 
-    source = _load_config(config).input.source(table)  # type: ignore[arg-type]
-    return read_table(path, table, source)  # type: ignore[arg-type]
+    source = _load_config(config).input.source(table) if config else None
+    loaded = read_table(path, table, source)
+    if len(loaded.rejects):
+        console.info(
+            f"{len(loaded.rejects)} of {loaded.rows_read} rows of {path} were "
+            "rejected and left out; run 'cartera inspect' to list them"
+        )
+    return loaded.frame
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -142,12 +149,12 @@ def _calibration_table(calibration: pd.DataFrame) -> Table:
     view = Table(title="calibration of p_late")
     for name in ("p_late bin", "invoices", "mean predicted", "observed late"):
         view.add_column(name, justify="right")
-    for row in calibration.itertuples(index=False):
+    for row in calibration.to_dict("records"):
         view.add_row(
-            row.bin,
-            str(row.count),
-            f"{row.mean_predicted:.3f}",
-            f"{row.observed:.3f}",
+            str(row["bin"]),
+            str(row["count"]),
+            f"{row['mean_predicted']:.3f}",
+            f"{row['observed']:.3f}",
         )
     return view
 
@@ -157,16 +164,18 @@ def _leakage_table(report: LeakageReport) -> Table:
     from rich.table import Table
 
     view = Table(title="leakage report: each column scored alone")
-    for name in ("column", "AUC", "AUC where filled", "filled", "verdict"):
-        justify = "left" if name in ("column", "verdict") else "right"
-        view.add_column(name, justify=justify)
+    view.add_column("column")
+    for name in ("AUC", "AUC where filled", "filled"):
+        view.add_column(name, justify="right")
+    view.add_column("verdict")
     scores = report.scores.sort_values("auc", ascending=False)
-    for row in scores.itertuples(index=False):
+    for row in scores.to_dict("records"):
+        filled_auc = row["auc_filled"]
         view.add_row(
-            str(row.column),
-            f"{row.auc:.3f}",
-            "" if pd.isna(row.auc_filled) else f"{row.auc_filled:.3f}",
-            f"{row.filled_share:.0%}",
-            f"dropped: {row.reason}" if row.dropped else "kept",
+            str(row["column"]),
+            f"{row['auc']:.3f}",
+            "" if pd.isna(filled_auc) else f"{filled_auc:.3f}",
+            f"{row['filled_share']:.0%}",
+            f"dropped: {row['reason']}" if row["dropped"] else "kept",
         )
     return view

@@ -29,6 +29,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
 from cartera.errors import InputError, LeakageWarning, ModelError, NotFittedError
+from cartera.models._columns import is_text, parse_numeric_text
 from cartera.models._threads import single_thread
 from cartera.models.leakage import LeakageReport, screen_columns
 
@@ -51,13 +52,13 @@ _CALIBRATION_FOLDS = 5
 
 
 def clean_leads(leads: pd.DataFrame) -> pd.DataFrame:
-    """Strip text and turn the missing markers of rule 1 into missing values."""
+    """Apply rule 1 and read text columns that hold numbers as numbers."""
     out = leads.copy()
     for column in out.columns:
         values = out[column]
-        if _is_text(values):
+        if is_text(values):
             text = values.astype("string").str.strip()
-            out[column] = text.mask(text.isin(MISSING_MARKERS))
+            out[column] = parse_numeric_text(text.mask(text.isin(MISSING_MARKERS)))
     return out
 
 
@@ -153,7 +154,7 @@ class ConversionModel:
         self.categories_ = {
             column: _top_levels(frame[column])
             for column in self.features_
-            if _is_text(frame[column])
+            if is_text(frame[column])
         }
         features = self._encode(frame)
         self.model_ = CalibratedClassifierCV(
@@ -206,7 +207,7 @@ class ConversionModel:
         return pd.Series(p, index=leads.index, name="p_convert")
 
     def _encode(self, frame: pd.DataFrame) -> pd.DataFrame:
-        encoded = {}
+        encoded: dict[str, Any] = {}
         for column in self.features_:
             values = frame[column]
             if column in self.categories_:
@@ -323,11 +324,3 @@ def _uninformative(values: pd.Series) -> str | None:
 def _top_levels(values: pd.Series) -> list[str]:
     counts = values.dropna().astype("string").value_counts()
     return sorted(counts.index[:MAX_CATEGORIES])
-
-
-def _is_text(values: pd.Series) -> bool:
-    return (
-        pd.api.types.is_string_dtype(values)
-        or pd.api.types.is_object_dtype(values)
-        or isinstance(values.dtype, pd.CategoricalDtype)
-    )

@@ -262,7 +262,7 @@ def _leak_reason(
 def _single_column_auc(
     values: pd.Series, y: pd.Series, *, min_filled: int, folds: int, random_state: int
 ) -> tuple[float, float, float]:
-    """Return out-of-fold AUC over all rows and over filled rows, and the filled share."""
+    """Return out-of-fold AUC on all rows and on filled rows, and the filled share."""
     levels = _levels(values)
     filled = values.notna().to_numpy()
     encoded = _cross_fit_encoding(levels, y, folds=folds, random_state=random_state)

@@ -35,6 +35,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import accuracy_score, brier_score_loss, roc_auc_score
 
 from cartera.errors import InputError, ModelError, NotFittedError
+from cartera.models._columns import is_number, parse_numeric_text
 from cartera.models._threads import single_thread
 from cartera.models.history import days_late, history_features
 from cartera.models.leakage import screen_columns
@@ -238,8 +239,9 @@ class LatePaymentModel:
     def _select_attributes(self, train: pd.DataFrame, late: pd.Series) -> None:
         """Screen attribute columns and learn categories and fallback segments."""
         candidates = [c for c in train.columns if c not in _CANONICAL]
+        attributes = train[candidates].apply(parse_numeric_text)
         report = screen_columns(
-            train[candidates],
+            attributes,
             late,
             outcome_date=train["paid_date"],
             groups=train["account_id"],
@@ -247,12 +249,12 @@ class LatePaymentModel:
         )
         self.leakage_report_ = report
         # Date attributes are screened (rule 3) but never features.
-        kept = [c for c in report.kept if not _is_date(train[c])]
+        kept = [c for c in report.kept if not _is_date(attributes[c])]
         self.categories_: dict[str, list[Any]] = {}
         self.attributes_ = []
         for column in kept:
-            values = train[column]
-            if _is_numeric(values):
+            values = attributes[column]
+            if is_number(values):
                 self.attributes_.append(column)
                 continue
             levels = sorted(values.dropna().astype("string").unique())
@@ -266,11 +268,13 @@ class LatePaymentModel:
                 continue
             self.categories_[column] = levels
             self.attributes_.append(column)
-        per_account = train.groupby("account_id")[self.attributes_].nunique()
+        per_account = (
+            attributes[self.attributes_].groupby(train["account_id"]).nunique()
+        )
         self.segment_columns_ = [
             c
             for c in self.attributes_
-            if (per_account[c] <= 1).all() and train[c].nunique() <= MAX_CATEGORIES
+            if (per_account[c] <= 1).all() and attributes[c].nunique() <= MAX_CATEGORIES
         ]
 
     def _features(
@@ -389,12 +393,6 @@ def _attribute(
 
 def _is_date(values: pd.Series) -> bool:
     return pd.api.types.is_datetime64_any_dtype(values)
-
-
-def _is_numeric(values: pd.Series) -> bool:
-    return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(
-        values
-    )
 
 
 def account_risk(scored_open_items: pd.DataFrame) -> pd.DataFrame:
