@@ -139,7 +139,7 @@ def test_conversion_learns_signal() -> None:
 
 
 def test_conversion_predict_before_fit_rejected() -> None:
-    with pytest.raises(NotFittedError, match="before fit"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         ConversionModel().predict_proba(synthetic_leads())
 
 

@@ -179,7 +179,7 @@ def test_class_probabilities_add_up(small_ledger: pd.DataFrame) -> None:
 
 
 def test_predict_before_fit_rejected(small_ledger: pd.DataFrame) -> None:
-    with pytest.raises(NotFittedError, match="before fit"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         LatePaymentModel().predict(small_ledger)
 
 

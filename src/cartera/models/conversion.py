@@ -28,9 +28,10 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
-from cartera.errors import InputError, LeakageWarning, ModelError, NotFittedError
+from cartera.errors import InputError, LeakageWarning, ModelError
 from cartera.models._columns import is_text, parse_numeric_text
 from cartera.models._threads import single_thread
+from cartera.models.base import Estimator
 from cartera.models.leakage import LeakageReport, screen_columns
 
 logger = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ def binary_target(values: pd.Series) -> pd.Series:
     return text.isin(_TRUE).astype("int64")
 
 
-class ConversionModel:
+class ConversionModel(Estimator):
     """Calibrated propensity of a lead to convert.
 
     Parameters
@@ -111,13 +112,15 @@ class ConversionModel:
         Screening of the candidate columns.
     """
 
+    _fitted_attribute = "model_"
+
     def __init__(
         self,
         exclude: Iterable[str] = (),
         max_auc: float = 0.95,
         random_state: int = 0,
     ) -> None:
-        self.exclude = tuple(exclude)
+        self.exclude = exclude
         self.max_auc = max_auc
         self.random_state = random_state
 
@@ -146,7 +149,7 @@ class ConversionModel:
         self.leakage_report_: LeakageReport = screen_columns(
             frame[candidates],
             y,
-            exclude=self.exclude,
+            exclude=tuple(self.exclude),
             max_auc=self.max_auc,
             random_state=self.random_state,
         )
@@ -189,11 +192,7 @@ class ConversionModel:
         InputError
             A feature column of the training leads is missing.
         """
-        if not hasattr(self, "model_"):
-            raise NotFittedError(
-                "ConversionModel.predict_proba was called before fit",
-                hint="call fit(leads) on historical leads first",
-            )
+        self.check_fitted()
         missing = [c for c in self.features_ if c not in leads.columns]
         if missing:
             raise InputError(

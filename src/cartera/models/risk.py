@@ -34,9 +34,10 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import accuracy_score, brier_score_loss, roc_auc_score
 
-from cartera.errors import InputError, ModelError, NotFittedError
+from cartera.errors import InputError, ModelError
 from cartera.models._columns import is_number, parse_numeric_text
 from cartera.models._threads import single_thread
+from cartera.models.base import Estimator
 from cartera.models.history import days_late, history_features
 from cartera.models.leakage import screen_columns
 
@@ -90,7 +91,7 @@ def lateness_class(days: pd.Series) -> pd.Series:
     return pd.Series(codes, index=days.index, dtype="int64")
 
 
-class LatePaymentModel:
+class LatePaymentModel(Estimator):
     """Calibrated model of late payment for each invoice.
 
     Parameters
@@ -120,6 +121,8 @@ class LatePaymentModel:
     n_train_
         Invoices used for training.
     """
+
+    _fitted_attribute = "model_"
 
     def __init__(self, min_history: int = 3, random_state: int = 0) -> None:
         self.min_history = min_history
@@ -157,7 +160,10 @@ class LatePaymentModel:
         self._select_attributes(train, late)
         features, _ = self._features(invoices, invoices["issue_date"])
         features = features.loc[train.index]
-        self.features_ = list(features.columns)
+        # A column with no value in training (no dispute flag in the ledger, no
+        # history yet) cannot be binned by the boosting and carries nothing.
+        self.features_ = [c for c in features.columns if features[c].notna().any()]
+        features = features[self.features_]
 
         self.model_ = CalibratedClassifierCV(
             HistGradientBoostingClassifier(random_state=self.random_state, **_BOOSTING),
@@ -202,12 +208,16 @@ class LatePaymentModel:
             Indexed like ``invoices``: ``invoice_id, p_late, lateness_class,
             p_on_time, p_1_30, p_31_60, p_over_60, expected_days_late`` (days)
             and ``fallback`` (True when segment rates replaced the account's).
+
+        Raises
+        ------
+        NotFittedError
+            ``fit`` was not called.
+        InputError
+            A required column, or an attribute the model was trained on, is
+            missing.
         """
-        if not hasattr(self, "model_"):
-            raise NotFittedError(
-                "LatePaymentModel.predict was called before fit",
-                hint="call fit(invoices, as_of) first",
-            )
+        self.check_fitted()
         _check_columns(invoices, need_paid=False)
         feature_dates = _feature_dates(invoices, as_of)
         features, fallback = self._features(invoices, feature_dates)
@@ -499,19 +509,24 @@ def evaluate_late_payment(
     Raises
     ------
     InputError
-        No settled invoice was issued on or after ``test_from``.
+        A required column is missing, or the settled invoices issued on or
+        after ``test_from`` are not a mix of late and on-time ones.
+    ModelError
+        The training invoices cannot fit the model (see
+        :meth:`LatePaymentModel.fit`).
     """
-    model = LatePaymentModel(min_history=min_history, random_state=random_state)
-    model.fit(invoices, test_from)
+    _check_columns(invoices, need_paid=True)
     test = invoices[invoices["issue_date"] >= pd.Timestamp(test_from)]
-    scored = model.predict(invoices).loc[test.index]
     settled = test["paid_date"].notna()
-    if not settled.any() or days_late(test[settled]).gt(0).nunique() < 2:
+    if days_late(test[settled]).gt(0).nunique() < 2:
         raise InputError(
-            f"no settled invoices with both outcomes were issued on or after "
-            f"{test_from}",
+            f"the {int(settled.sum())} settled invoices issued on or after "
+            f"{test_from} are not a mix of late and on-time ones, so AUC is undefined",
             hint="choose an earlier --test-from date",
         )
+    model = LatePaymentModel(min_history=min_history, random_state=random_state)
+    model.fit(invoices, test_from)
+    scored = model.predict(invoices).loc[test.index]
     truth_days = days_late(test[settled])
     truth = (truth_days > 0).astype("int64")
     p_late = scored.loc[settled, "p_late"]
