@@ -98,9 +98,11 @@ def likely_to_convert(accounts: pd.DataFrame, top_n: int = TOP_N) -> dict[str, A
         chances["convert"] = pd.to_numeric(accounts["p_convert"]).where(prospect)
     if not chances:
         return {"rows": []}
+
     table = pd.DataFrame(chances, index=accounts.index).astype(float)
     best = table.max(axis=1, skipna=True)
     kind = table.fillna(-1.0).idxmax(axis=1)
+
     frame = pd.DataFrame(
         {
             "account_id": accounts["account_id"].astype(str),

@@ -327,7 +327,7 @@ def run_backtest(
         try:
             values = value_model(past, as_of, config.value)
         except ModelError as exc:
-            # Rank as prioritize would without a value model, and say so.
+            # Rank as prioritize would without a value model, and record the error.
             value_error = exc.message
             logger.warning("value model failed, ranking without it: %s", exc.message)
         else:
@@ -365,7 +365,7 @@ def run_backtest(
         value_model_error=value_error,
     )
     logger.info(
-        "backtest as of %s: tier 1 holds %.1f %% of holdout value",
+        "backtest as of %s: tier 1 bought %.1f %% of the holdout value",
         as_of,
         100 * result.tier1_share(),
     )
@@ -391,6 +391,7 @@ def format_backtest(result: BacktestResult) -> str:
         "",
         header,
     ]
+
     value = result.table.pivot(index="ranking", columns="tier", values="value_share")
     collected = result.table.pivot(
         index="ranking", columns="tier", values="collected_share"
@@ -402,6 +403,7 @@ def format_backtest(result: BacktestResult) -> str:
             shares = collected.loc[ranking].to_numpy(dtype=float)
             line += "".join(f"{100 * s:>17.1f}%" for s in shares)
         lines.append(line)
+
     sizes = result.table[result.table["ranking"] == POLICY]["accounts"].tolist()
     lines += ["", f"tier sizes: {sizes[0]} / {sizes[1]} / {sizes[2]} accounts"]
     return "\n".join(lines)

@@ -10,7 +10,7 @@ Business rules:
 2. Recency is better when smaller (days since the last purchase); frequency and
    monetary are better when larger.
 3. When a dimension uses fewer distinct scores than ``bins`` (many ties), its
-   scale has collapsed: a :class:`~cartera.errors.DataQualityWarning` says so and
+   scale has collapsed: a :class:`~cartera.errors.DataQualityWarning` reports it and
    the result lists the dimension.
 4. Accounts without purchases (no recency) are not scored and fall in the group
    ``no_purchases``.

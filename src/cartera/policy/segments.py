@@ -366,7 +366,7 @@ def profile_segments(
     segment_potential
         Function from segment labels indexed by ``account_id`` to ``segment,
         accounts, potential_spend, potential_spend_low, potential_spend_high``;
-        without it the potential columns are empty and the description says so.
+        without it the potential columns are empty and the description notes it.
     clusters
         The clustering behind ``cluster_segment``, for its descriptions.
 
