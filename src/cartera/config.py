@@ -118,6 +118,16 @@ class ValueConfig(_Section):
     monthly_discount_rate: float = Field(0.01, ge=0, lt=1)
     interval: float = Field(0.9, gt=0, lt=1, description="Coverage of CLV intervals.")
     draws: int = Field(200, ge=20, description="Parameter draws for the intervals.")
+    seed: int = Field(0, ge=0, description="Seed of the parameter draws.")
+    holdout_share: float = Field(
+        1 / 3,
+        gt=0,
+        lt=1,
+        description="Share of the history held out to choose the 'best' model.",
+    )
+    min_holdout_purchases: int = Field(
+        20, ge=1, description="Repeat purchases a holdout needs to choose a model."
+    )
 
 
 class RiskConfig(_Section):
