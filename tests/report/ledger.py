@@ -162,7 +162,7 @@ def _answers() -> dict[str, list[dict[str, object]]]:
             {"account_id": "A3", "overdue_balance": 480.50, "p_late": 0.85},
             {"account_id": "A6", "overdue_balance": 2000.00, "p_late": 0.65},
         ],
-        "segment_spend": [
+        "segment_potential": [
             {
                 "segment": "champions",
                 "potential_spend": 5200.0,

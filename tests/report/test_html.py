@@ -94,7 +94,7 @@ def test_four_answer_tables(pages: dict[str, str]) -> None:
         "revenue-potential",
         "likely-to-convert",
         "work-first",
-        "segment-spend",
+        "segment-potential",
     ):
         assert f'id="answer-{key}"' in pages["en"], key
 

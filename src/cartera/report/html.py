@@ -67,7 +67,12 @@ SECTION_IDS = (
     "worklist",
     "run",
 )
-ANSWER_KEYS = ("revenue_potential", "likely_to_convert", "work_first", "segment_spend")
+ANSWER_KEYS = (
+    "revenue_potential",
+    "likely_to_convert",
+    "work_first",
+    "segment_potential",
+)
 # Rows shown in a table before it is cut; the workbook contains every row.
 ANSWER_ROWS = 15
 WORKLIST_ROWS = 50
@@ -245,12 +250,21 @@ def _summary_section(result: RunResult, lang: str) -> str:
     )
 
 
+def _answer_records(answer: object) -> list[dict[str, object]]:
+    """Return the rows of one answer: a list of records, or a dict with ``rows``."""
+    if isinstance(answer, dict):
+        answer = answer.get("rows")
+    if not isinstance(answer, list):
+        return []
+    return [row for row in answer if isinstance(row, dict)]
+
+
 def _answers_section(result: RunResult, lang: str) -> str:
     import pandas as pd
 
     parts = []
     for key in ANSWER_KEYS:
-        records = result.answers.get(key) or []
+        records = _answer_records(result.answers.get(key))
         heading = f"<h3>{escape(translate(f'answer.{key}', lang))}</h3>"
         if not records:
             body = _note(translate("report.answer_empty", lang))
