@@ -288,7 +288,7 @@ def run_backtest(
         except ModelError as exc:
             # Rank as prioritize would without a value model, and record the error.
             value_error = exc.message
-            logger.warning("value model failed, ranking without it: %s", exc.message)
+            logger.info("value model failed, ranking without it: %s", exc.message)
         else:
             values = values.assign(account_id=values["account_id"].astype(str))
             accounts = accounts.merge(values, on="account_id", how="left")
