@@ -97,7 +97,7 @@ def test_work_first_lists_tier_one_and_week_one():
     answer = work_first(accounts, worklist)
 
     assert answer["tier1_accounts"] == 1
-    assert [r["account_id"] for r in answer["accounts"]] == ["A0"]
+    assert [r["account_id"] for r in answer["rows"]] == ["A0"]
     assert [r["invoice_id"] for r in answer["collections"]] == ["F1"]
 
 

@@ -140,7 +140,8 @@ def work_first(
     columns = ["rank", "account_id", "tier", "priority_score", "reasons"]
     result: dict[str, Any] = {
         "tier1_accounts": len(first),
-        "accounts": _records(first[columns].head(top_n)),
+        # Every answer keeps its main table under "rows", as the report reads it.
+        "rows": _records(first[columns].head(top_n)),
         "collections": [],
     }
     if worklist is not None and len(worklist):
@@ -164,7 +165,7 @@ def segment_potential(segments: pd.DataFrame) -> dict[str, Any]:
     """Answer 4: potential spend per segment, with its interval."""
     estimated = bool(len(segments)) and bool(segments["potential_spend"].notna().any())
     keep = [
-        "kind",
+        "segment_kind",
         "segment",
         "name",
         "accounts",
@@ -282,7 +283,7 @@ def render_answers(answers: dict[str, Any], lang: str = "en") -> str:
         ],
         [
             [str(r["rank"]), r["account_id"], money(r["priority_score"]), r["reasons"]]
-            for r in first["accounts"]
+            for r in first["rows"]
         ],
         lang,
     )
@@ -326,7 +327,7 @@ def render_answers(answers: dict[str, Any], lang: str = "en") -> str:
             ],
             [
                 [
-                    r["kind"],
+                    r["segment_kind"],
                     r["name"],
                     str(r["accounts"]),
                     money(r["potential_spend"]),

@@ -373,7 +373,7 @@ def profile_segments(
     Returns
     -------
     pandas.DataFrame
-        ``kind, segment, name, accounts, share, open_balance, mean_clv,
+        ``segment_kind, segment, name, accounts, share, open_balance, mean_clv,
         mean_p_late, potential_spend, potential_spend_low,
         potential_spend_high, description``, one row per segment.
     """
@@ -395,7 +395,7 @@ def profile_segments(
         frame = frame.join(_potential(by_account, segment_potential), how="left")
         frame.index.name = "segment"
         frame = frame.reset_index()
-        frame.insert(0, "kind", kind)
+        frame.insert(0, "segment_kind", kind)
         frame.insert(
             2, "name", [_segment_name(kind, s, lang) for s in frame["segment"]]
         )
@@ -405,12 +405,12 @@ def profile_segments(
         ]
         rows.append(frame)
     if not rows:
-        return pd.DataFrame(columns=PROFILE_COLUMNS)
+        return pd.DataFrame(columns=list(PROFILE_COLUMNS))
     return pd.concat(rows, ignore_index=True)[list(PROFILE_COLUMNS)]
 
 
 PROFILE_COLUMNS = (
-    "kind",
+    "segment_kind",
     "segment",
     "name",
     "accounts",
