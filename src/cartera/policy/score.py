@@ -214,6 +214,14 @@ def score_accounts(
     return scores, per_item
 
 
+def _days_ago(days: float, lang: str) -> str:
+    if np.isnan(days):
+        return text(lang, "days_ago_none")
+    if int(days) == 1:
+        return text(lang, "days_ago_one")
+    return text(lang, "days_ago_many", n=int(days))
+
+
 def _reason_candidates(
     row: dict[str, float], lang: str, model_growth: bool
 ) -> list[tuple[float, str]]:
@@ -230,8 +238,12 @@ def _reason_candidates(
     if growth > 0 and model_growth:
         candidates.append((growth, text(lang, "reason_growth", value=money(growth))))
     elif growth > 0:
-        days = "-" if np.isnan(row["recency_days"]) else int(row["recency_days"])
-        line = text(lang, "reason_recent_spend", value=money(growth), days=days)
+        line = text(
+            lang,
+            "reason_recent_spend",
+            value=money(growth),
+            days=_days_ago(row["recency_days"], lang),
+        )
         candidates.append((growth, line))
     if row["overdue_balance"] > 0:
         overdue = row["overdue_balance"]

@@ -332,7 +332,7 @@ def _order_by_value(features: pd.DataFrame, raw: np.ndarray) -> pd.Series:
     return pd.Series([mapping[r] for r in raw], index=features.index, dtype="int64")
 
 
-def _cluster_description(centroid: pd.Series, accounts: int, lang: str) -> str:
+def _cluster_description(centroid: pd.Series, lang: str) -> str:
     traits = []
     for column, value in centroid.items():
         if pd.isna(value):
@@ -344,7 +344,7 @@ def _cluster_description(centroid: pd.Series, accounts: int, lang: str) -> str:
             else format_money(value, lang)
         )
         traits.append(f"{name} {shown}")
-    return text(lang, "cluster_desc", accounts=accounts, traits=", ".join(traits))
+    return text(lang, "cluster_desc", traits=", ".join(traits))
 
 
 def profile_segments(
@@ -400,8 +400,10 @@ def profile_segments(
             2, "name", [_segment_name(kind, s, lang) for s in frame["segment"]]
         )
         frame["description"] = [
-            _segment_description(kind, row, lang, clusters, segment_potential is None)
-            for row in frame.itertuples(index=False)
+            _segment_description(
+                kind, str(segment), lang, clusters, segment_potential is None
+            )
+            for segment in frame["segment"]
         ]
         rows.append(frame)
     if not rows:
@@ -466,22 +468,17 @@ def _segment_name(kind: str, segment: str, lang: str) -> str:
 
 def _segment_description(
     kind: str,
-    row: tuple,
+    segment: str,
     lang: str,
     clusters: ClusterResult | None,
     no_potential: bool,
 ) -> str:
-    segment = str(row.segment)  # type: ignore[attr-defined]
     if kind == "rfm":
         line = text(lang, f"rfm_desc_{segment}")
     elif kind == "cluster" and clusters is not None:
         number = _cluster_number(segment, clusters)
         if number is not None and number in clusters.centroids.index:
-            line = _cluster_description(
-                clusters.centroids.loc[[number]].iloc[0],
-                int(row.accounts),  # type: ignore[attr-defined]
-                lang,
-            )
+            line = _cluster_description(clusters.centroids.loc[[number]].iloc[0], lang)
         else:
             line = segment
     elif segment == text(lang, "attr_all"):
