@@ -80,12 +80,13 @@ def check_rendered(page: Any, seen: dict[str, list[str]], screenshot: Path) -> N
     for chart in ("ageing-chart", "value-risk-chart"):
         assert page.locator(f"#{chart} .main-svg").count() >= 1, chart
 
-    answers = page.locator("table.answer")
-    assert answers.count() == 4
+    # Each of the four answers shows at least one visible table with rows.
+    blocks = page.locator("#answers .answer-block")
+    assert blocks.count() == 4
     for index in range(4):
-        table = answers.nth(index)
-        assert table.is_visible()
-        assert table.locator("tbody tr").count() >= 1
+        table = blocks.nth(index).locator("table.answer").first
+        assert table.is_visible(), index
+        assert table.locator("tbody tr").count() >= 1, index
 
     page.screenshot(path=str(screenshot), full_page=True)
     assert screenshot.stat().st_size > 10_000

@@ -89,14 +89,21 @@ def test_language_conventions(
         assert text in pages[lang], text
 
 
-def test_four_answer_tables(pages: dict[str, str]) -> None:
-    for key in (
-        "revenue-potential",
-        "likely-to-convert",
-        "work-first",
-        "segment-spend",
-    ):
-        assert f'id="answer-{key}"' in pages["en"], key
+def test_four_answer_blocks(pages: dict[str, str]) -> None:
+    keys = ("revenue-potential", "likely-to-convert", "work-first", "segment-potential")
+    for key in keys:
+        assert f'<div class="answer-block" id="answer-{key}">' in pages["en"], key
+    # Who to work first has two tables: tier 1 accounts and collection actions.
+    assert pages["en"].count('<table class="answer">') == 5
+
+
+def test_answers_relabelled(pages: dict[str, str]) -> None:
+    page = pages["es"]
+    # The revenue answer's value column is named after its basis, CLV.
+    assert '<th class="num">CLV mínimo</th>' in page
+    assert "volver a comprar" in page
+    assert "Acciones de cobro de esta semana" in page
+    assert "Segmentos RFM" in page
 
 
 def test_missing_parts_have_notes(make_result: Build) -> None:

@@ -275,7 +275,9 @@ def segment_figure(segments: pd.DataFrame, lang: str) -> go.Figure | None:
             "arrayminus": (spend - low).clip(lower=0).fillna(0.0).tolist(),
             "color": "#1f2d3d",
         }
-    labels = [escape(str(s)) for s in frame["segment"]]
+    # The policy layer gives each segment a readable name beside its code.
+    names = frame["name"] if "name" in frame else frame["segment"]
+    labels = [escape(str(s)) for s in names]
     figure = go.Figure(
         go.Bar(
             x=labels,

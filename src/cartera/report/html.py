@@ -28,10 +28,12 @@ from typing import TYPE_CHECKING, Any
 from cartera import __version__
 from cartera.errors import InputError
 from cartera.report import charts
+from cartera.report.answers import ANSWER_KEYS, answer_tables
 from cartera.report.i18n import (
     bucket_label,
     check_lang,
     column_label,
+    column_value_label,
     format_date,
     format_integer,
     format_number,
@@ -44,6 +46,7 @@ from cartera.report.tables import (
     ColumnKind,
     ageing_summary,
     column_kind,
+    normalise_segments,
     plain_frame,
     tier_movement,
     tier_summary,
@@ -67,7 +70,6 @@ SECTION_IDS = (
     "worklist",
     "run",
 )
-ANSWER_KEYS = ("revenue_potential", "likely_to_convert", "work_first", "segment_spend")
 # Rows shown in a table before it is cut; the workbook contains every row.
 ANSWER_ROWS = 15
 WORKLIST_ROWS = 50
@@ -95,6 +97,7 @@ main { max-width: 1200px; margin: 0 auto; padding: 8px 40px 40px; }
 section { margin-top: 36px; }
 h2 { font-size: 21px; border-bottom: 2px solid var(--line); padding-bottom: 6px; }
 h3 { font-size: 16px; margin: 22px 0 8px; }
+h4 { font-size: 14px; margin: 12px 0 6px; color: var(--muted); }
 .note { color: var(--muted); margin: 4px 0 10px; }
 .kpis + .note { margin-top: 16px; }
 .kpis { display: flex; gap: 16px; flex-wrap: wrap; margin-top: 24px; }
@@ -246,23 +249,18 @@ def _summary_section(result: RunResult, lang: str) -> str:
 
 
 def _answers_section(result: RunResult, lang: str) -> str:
-    import pandas as pd
-
     parts = []
     for key in ANSWER_KEYS:
-        records = result.answers.get(key) or []
-        heading = f"<h3>{escape(translate(f'answer.{key}', lang))}</h3>"
-        if not records:
-            body = _note(translate("report.answer_empty", lang))
-        else:
-            body = _table(
-                pd.DataFrame.from_records(records),
-                lang,
-                limit=ANSWER_ROWS,
-                css_class="answer",
-                css_id=f"answer-{key.replace('_', '-')}",
-            )
-        parts.append(f'<div class="answer-block">{heading}\n{body}</div>')
+        block_id = f"answer-{key.replace('_', '-')}"
+        body = [f"<h3>{escape(translate(f'answer.{key}', lang))}</h3>"]
+        tables = answer_tables(result.answers, key, lang)
+        if not tables:
+            body.append(_note(translate("report.answer_empty", lang)))
+        for subheading, frame in tables:
+            if subheading:
+                body.append(f"<h4>{escape(subheading)}</h4>")
+            body.append(_table(frame, lang, limit=ANSWER_ROWS, css_class="answer"))
+        parts.append(f'<div class="answer-block" id="{block_id}">{"".join(body)}</div>')
     return _section("answers", translate("report.answers", lang), *parts)
 
 
@@ -273,6 +271,7 @@ def _segments_section(result: RunResult, lang: str) -> str:
         return _section(
             "segments", heading, _note(translate("report.segments_empty", lang))
         )
+    segments = normalise_segments(segments)
     parts = [_note(translate("report.segments_interval", lang))]
     kinds = segments.get("segment_kind")
     groups = (
@@ -280,7 +279,8 @@ def _segments_section(result: RunResult, lang: str) -> str:
     )
     for index, (kind, frame) in enumerate(groups):
         if kind != "":
-            parts.append(f"<h3>{escape(str(kind))}</h3>")
+            title = column_value_label("segment_kind", kind, lang)
+            parts.append(f"<h3>{escape(title)}</h3>")
         figure = charts.segment_figure(frame, lang)
         table = _table(frame.drop(columns=["segment_kind"], errors="ignore"), lang)
         chart = _figure(figure, f"segments-chart-{index}") if figure else ""
