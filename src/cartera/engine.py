@@ -8,7 +8,10 @@ history kept by the policy layer) persist between runs.
 
 from __future__ import annotations
 
+import itertools
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +23,9 @@ if TYPE_CHECKING:
     from ibis.backends.duckdb import Backend
 
 logger = logging.getLogger(__name__)
+
+# Suffixes of temporary table names, unique within the process.
+_TEMP_NAMES = itertools.count()
 
 # Money is exact in the engine: 18 digits with the configured minor units.
 MONEY_PRECISION = 18
@@ -65,8 +71,30 @@ class Workspace:
         logger.info("loaded table %s: %d rows", name, len(frame))
         return result
 
+    @contextmanager
+    def materialized(self, expr: ibis.Table) -> Iterator[ibis.Table]:
+        """Run ``expr`` into a temporary table that lives for the ``with`` block.
+
+        Unlike ``ibis.Table.cache``, the table name is unique per call, so two
+        workspaces computing equal expressions never share a cached table.
+        """
+        name = f"_tmp_{next(_TEMP_NAMES)}"
+        table = self.con.create_table(name, obj=expr, temp=True)
+        try:
+            yield table
+        finally:
+            self.con.drop_table(name, force=True)
+
     def table(self, name: str) -> ibis.Table:
         return self.con.table(name)
+
+    def canonical_tables(self) -> dict[str, ibis.Table]:
+        """Return the loaded canonical tables by name, listing the database once."""
+        return {
+            name: self.con.table(name)
+            for name in self.con.list_tables()
+            if name in TABLES
+        }
 
     def has_table(self, name: str) -> bool:
         return name in self.con.list_tables()

@@ -176,9 +176,8 @@ def detect_formats(
 def _fitting_formats(
     path: Path, table: str, column: DateColumn, *, strict: bool
 ) -> list[str]:
-    dates = date_part(column.cells.str.strip())
-    codes, distinct = pd.factorize(dates, sort=False)
-    uniques = pd.Series(distinct, dtype="str")
+    codes, distinct = pd.factorize(column.cells, sort=False)
+    uniques = date_part(pd.Series(distinct, dtype="str").str.strip())
     filled = (uniques != "").to_numpy()
     fits = {fmt: _fits(uniques, fmt) & filled for fmt in DATE_FORMATS}
     parseable = np.logical_or.reduce(list(fits.values()))

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cartera.config import TableSource
+from cartera.config import TableName, TableSource
 from cartera.errors import ConfigError, InputError
 from cartera.io.dates import (
     DATE_DTYPE,
@@ -44,10 +44,13 @@ from cartera.io.raw import RawTable, rejects_frame
 from cartera.io.result import REJECT_COLUMNS, Detected, LoadResult
 from cartera.io.text import read_text
 from cartera.io.values import (
+    CHOICES,
     Parsed,
     clean_text,
     detect_decimal,
     parse_bools,
+    parse_choice,
+    parse_currency,
     parse_numbers,
 )
 from cartera.io.workbook import read_excel, read_parquet
@@ -115,7 +118,9 @@ class _Check:
     invalid_reason: str
 
 
-def read_table(path: Path, table: str, source: TableSource | None = None) -> LoadResult:
+def read_table(
+    path: Path, table: TableName, source: TableSource | None = None
+) -> LoadResult:
     """Read ``path`` into the canonical ``table``, rejecting the rows that do not fit.
 
     Parameters
@@ -263,14 +268,23 @@ def _parse(
                 parsed = parse_dates(series, formats.get(column.name))
             elif column.type == "bool":
                 parsed = parse_bools(series)
+            elif (spec.name, column.name) in CHOICES:
+                parsed = parse_choice(series, CHOICES[spec.name, column.name])
+            elif column.name == "currency":
+                parsed = parse_currency(series)
             else:
                 parsed = clean_text(series)
-            reason = _reason(column, formats.get(column.name))
+            reason = _reason(spec, column, formats.get(column.name))
             checks.append(_Check(column, label, series, parsed, reason))
     return checks
 
 
-def _reason(column: Column, fmt: str | None) -> str:
+def _reason(spec: TableSpec, column: Column, fmt: str | None) -> str:
+    if (spec.name, column.name) in CHOICES:
+        allowed = sorted(set(CHOICES[spec.name, column.name].values()))
+        return f"invalid {column.name}, expected {' or '.join(allowed)}"
+    if column.name == "currency":
+        return "invalid currency, expected an ISO 4217 code such as EUR"
     if column.type == "money":
         return "invalid amount"
     if column.type == "number":
@@ -406,12 +420,15 @@ def sniff(path: Path, source: TableSource | None = None) -> Detected:
     one format; keys of ``date_formats`` are file column names here.
     """
     source = source or TableSource()
-    path = Path(path)
-    raw = read_raw(path, source)
+    return sniff_raw(Path(path), read_raw(Path(path), source), source)
+
+
+def sniff_raw(path: Path, raw: RawTable, source: TableSource) -> Detected:
+    """Detect the decimal mark and date formats of an already read file."""
     numeric = {
         name: raw.frame[name]
         for name in raw.frame.columns
-        if _looks_numeric(raw.frame[name])
+        if looks_numeric(raw.frame[name])
     }
     decimal = source.decimal or detect_decimal(numeric)[0]
     dated = [
@@ -430,6 +447,7 @@ def sniff(path: Path, source: TableSource | None = None) -> Detected:
     )
 
 
-def _looks_numeric(cells: pd.Series) -> bool:
+def looks_numeric(cells: pd.Series) -> bool:
+    """Return whether every non-empty cell looks like a number or an amount."""
     filled = cells[cells.str.strip() != ""]
     return len(filled) > 0 and bool(filled.str.match(_LOOSE_NUMBER).all())

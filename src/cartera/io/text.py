@@ -4,8 +4,14 @@ Encoding and delimiter are detected unless the source sets them. Encoding:
 a byte-order mark decides first; then the file is decoded as strict UTF-8; a
 file that is not UTF-8 goes to charset-normalizer, except that cp1252 (the
 Windows code page Excel saves CSV in for Western Europe and the Americas) wins
-every tie, because charset-normalizer scores cp1250 and cp1252 alike on short
-Spanish or French files and cp1250 turns ``ñ`` into ``ń``.
+when it decodes the file and charset-normalizer either scores it as well as its
+best guess or recognises no language at all. On short Spanish or French files
+charset-normalizer 3.5 ranks cp1250 or cp1125 first, which turn ``ñ`` into
+``ń`` and ``€`` into a Cyrillic letter.
+
+NOTE: a Central European file in cp1250 without enough text for
+charset-normalizer to recognise its language is therefore read as cp1252;
+set ``encoding`` for such files.
 
 pandas' C parser reads well-formed files in one vectorised pass. A file with a
 row of too many fields makes that parser fail, so such files are read again
@@ -74,9 +80,8 @@ def _guess_legacy_encoding(raw: bytes) -> str:
     best = matches.best()
     if best is None:
         return "cp1252" if cp1252_decodes else "latin-1"
-    if cp1252_decodes and any(
-        m.encoding == "cp1252" and m.chaos <= best.chaos for m in matches
-    ):
+    tied = any(m.encoding == "cp1252" and m.chaos <= best.chaos for m in matches)
+    if cp1252_decodes and (tied or best.coherence == 0):
         return "cp1252"
     if _decodes(raw, best.encoding):
         return str(best.encoding)
@@ -199,7 +204,7 @@ def _read_fast(
     frame = pd.read_csv(io.StringIO(text), **options)  # type: ignore[call-overload]
     if not header:
         frame.columns = numbered_columns(len(frame.columns))
-    frame.columns = [str(c) for c in frame.columns]
+    frame.columns = [str(c).strip() for c in frame.columns]
     first = 2 if header else 1
     first += sum(str(c).count("\n") for c in frame.columns) if header else 0
     lines = np.arange(first, first + len(frame), dtype="int64")
@@ -242,7 +247,7 @@ def _read_records(
         if width is None:
             width = len(record)
             if header:
-                names = [str(c) for c in record]
+                names = [str(c).strip() for c in record]
                 continue
             names = numbered_columns(width)
         if len(record) == width + 1 and record[-1] == "":

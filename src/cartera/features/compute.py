@@ -1,0 +1,190 @@
+"""Compute every per-account and per-invoice feature of a workspace as of a date.
+
+The ``*_expr`` functions return Ibis expressions without running them, so the same
+code can run on any SQL backend Ibis supports. :func:`compute_features` runs them
+on the workspace and returns pandas frames.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import TYPE_CHECKING
+
+from cartera.features.accounts import account_features_from
+from cartera.features.currency import UNNAMED, CurrencyPlan, plan_currency
+from cartera.features.inputs import LedgerInputs, ledger_inputs
+from cartera.features.ledger import (
+    allocation_expr,
+    pool_events_expr,
+    unapplied_credit_expr,
+)
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    import pandas as pd
+
+    from cartera.config import Config
+    from cartera.engine import Workspace
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Features:
+    """Features of one ledger as of one date.
+
+    Attributes
+    ----------
+    accounts
+        One row per account, sorted by ``account_id``: the columns of
+        :mod:`cartera.features.accounts`, money as ``float64`` rounded to minor
+        units in ``currency``, then the attribute columns of ``accounts``.
+    open_items
+        Invoices open at the as-of date, sorted by account, due date and invoice:
+        ``invoice_id, account_id, currency, issue_date, due_date, amount,
+        open_amount, days_past_due, bucket``. Amounts are in the invoice's own
+        currency; ``days_past_due`` is in days.
+    settlements
+        Invoices fully settled on or before the as-of date: ``invoice_id,
+        account_id, settled_date``.
+    currency
+        Reporting currency of the account-level money, or ``None`` when the
+        ledger names no currency.
+    """
+
+    accounts: pd.DataFrame
+    open_items: pd.DataFrame
+    settlements: pd.DataFrame
+    currency: str | None
+
+
+def compute_features(ws: Workspace, as_of: date, config: Config) -> Features:
+    """Compute account features, open items and settlements as of ``as_of``.
+
+    Parameters
+    ----------
+    ws
+        Workspace with the canonical tables loaded; ``invoices``, ``payments``,
+        ``transactions``, ``accounts`` and ``fx`` are read when present.
+    as_of
+        Date the ledger is seen at; later documents do not count.
+    config
+        Reads ``ageing`` (bucket bounds in days) and ``money`` (reporting
+        currency, rates).
+
+    Raises
+    ------
+    MixedCurrencyError
+        The ledger holds several currencies and rates to convert them are missing.
+    """
+    plan = plan_currency(ws, config.money)
+    inputs = ledger_inputs(ws, as_of, plan, ws.minor_units)
+
+    # Each intermediate table feeds several later ones, so it is computed once.
+    # Short expressions also keep Ibis's compile time down on small ledgers.
+    with ExitStack() as stack:
+        inputs = replace(
+            inputs,
+            invoices=stack.enter_context(ws.materialized(inputs.invoices)),
+            applications=stack.enter_context(ws.materialized(inputs.applications)),
+            purchases=stack.enter_context(ws.materialized(inputs.purchases)),
+            account_ids=stack.enter_context(ws.materialized(inputs.account_ids)),
+        )
+        events = stack.enter_context(ws.materialized(pool_events_expr(inputs)))
+        allocation = allocation_expr(inputs, config.ageing, events)
+        allocated = stack.enter_context(ws.materialized(allocation))
+        unapplied = unapplied_credit_expr(events, allocated)
+        accounts = account_features_from(
+            inputs, allocated, unapplied, plan, config.ageing
+        )
+        accounts_frame = _to_pandas(accounts.order_by("account_id"))
+        open_frame = _to_pandas(_open_items(allocated))
+        settled_frame = _to_pandas(_settlements(allocated))
+
+    logger.info(
+        "features as of %s: %d accounts, %d open items, %d settlements",
+        as_of,
+        len(accounts_frame),
+        len(open_frame),
+        len(settled_frame),
+    )
+    return Features(accounts_frame, open_frame, settled_frame, plan.reporting)
+
+
+def open_items_expr(ws: Workspace, as_of: date, config: Config) -> ir.Table:
+    """Return the open items of :attr:`Features.open_items` as an expression."""
+    inputs, _ = _inputs(ws, as_of, config)
+    return _open_items(allocation_expr(inputs, config.ageing))
+
+
+def settlements_expr(ws: Workspace, as_of: date, config: Config) -> ir.Table:
+    """Return the settlements of :attr:`Features.settlements` as an expression."""
+    inputs, _ = _inputs(ws, as_of, config)
+    return _settlements(allocation_expr(inputs, config.ageing))
+
+
+def account_features_expr(ws: Workspace, as_of: date, config: Config) -> ir.Table:
+    """Return the account features with money as exact ``DECIMAL`` columns."""
+    inputs, plan = _inputs(ws, as_of, config)
+    events = pool_events_expr(inputs)
+    allocation = allocation_expr(inputs, config.ageing, events)
+    unapplied = unapplied_credit_expr(events, allocation)
+    return account_features_from(inputs, allocation, unapplied, plan, config.ageing)
+
+
+def _inputs(
+    ws: Workspace, as_of: date, config: Config
+) -> tuple[LedgerInputs, CurrencyPlan]:
+    plan = plan_currency(ws, config.money)
+    return ledger_inputs(ws, as_of, plan, ws.minor_units), plan
+
+
+def _open_items(allocation: ir.Table) -> ir.Table:
+    items = allocation.filter(allocation.open_amount > 0)
+    return items.select(
+        "invoice_id",
+        "account_id",
+        currency=items.currency.nullif(UNNAMED),
+        issue_date=items.issue_date,
+        due_date=items.due_date,
+        amount=items.amount,
+        open_amount=items.open_amount,
+        days_past_due=items.days_past_due,
+        bucket=items.bucket,
+    ).order_by("account_id", "due_date", "invoice_id")
+
+
+def _settlements(allocation: ir.Table) -> ir.Table:
+    settled = allocation.filter(allocation.settled_date.notnull())
+    return settled.select("invoice_id", "account_id", "settled_date").order_by(
+        "invoice_id"
+    )
+
+
+def _to_pandas(table: ir.Table) -> pd.DataFrame:
+    """Run ``table``; decimals become ``float64`` and dates ``datetime64``."""
+    casts = {}
+    for name, dtype in table.schema().items():
+        if dtype.is_decimal():
+            casts[name] = table[name].cast("float64")
+        elif dtype.is_date():
+            casts[name] = table[name].cast("timestamp")
+    if casts:
+        table = table.mutate(**casts)
+    frame = table.to_pandas()
+    for name in casts:
+        if name in frame.columns and frame[name].dtype.kind == "M":
+            frame[name] = frame[name].astype("datetime64[s]")
+    return frame.reset_index(drop=True)
+
+
+__all__ = [
+    "Features",
+    "account_features_expr",
+    "compute_features",
+    "open_items_expr",
+    "settlements_expr",
+]

@@ -1,0 +1,1 @@
+"""Models fitted on per-account summaries: purchase, spend and lifetime value."""
