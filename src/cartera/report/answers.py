@@ -82,6 +82,8 @@ def _relabel(frame: pd.DataFrame, answer: Any, key: str, lang: str) -> pd.DataFr
         ]
     if key == "segment_potential" and "kind" in frame.columns:
         frame = frame.rename(columns={"kind": "segment_kind"})
+    if key == "segment_potential" and {"segment", "name"} <= set(frame.columns):
+        frame = frame.drop(columns="segment")
     if "segment_kind" in frame.columns:
         frame["segment_kind"] = [
             column_value_label("segment_kind", v, lang) for v in frame["segment_kind"]

@@ -256,14 +256,20 @@ def value_risk_figure(
 
 
 def segment_figure(segments: pd.DataFrame, lang: str) -> go.Figure | None:
-    """Draw one segmentation's potential spend per segment with its interval."""
+    """Draw one segmentation's potential spend per segment with its interval.
+
+    Returns ``None`` when no segment has an estimate of potential spend.
+    """
     import pandas as pd
     import plotly.graph_objects as go
 
     frame = plain_frame(segments)
     if "potential_spend" not in frame or frame.empty:
         return None
-    spend = pd.to_numeric(frame["potential_spend"], errors="coerce").fillna(0.0)
+    spend = pd.to_numeric(frame["potential_spend"], errors="coerce")
+    if spend.isna().all():
+        return None
+    spend = spend.fillna(0.0)
     error_y = None
     if {"potential_spend_low", "potential_spend_high"} <= set(frame.columns):
         low = pd.to_numeric(frame["potential_spend_low"], errors="coerce")

@@ -111,7 +111,8 @@ h4 { font-size: 14px; margin: 12px 0 6px; color: var(--muted); }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; font-size: 13.5px; margin: 4px 0 8px; }
 th, td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: left;
-  vertical-align: top; }
+  vertical-align: top; white-space: nowrap; }
+td.long { white-space: normal; min-width: 24em; }
 th { background: var(--band); font-weight: 600; white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums;
   white-space: nowrap; }
@@ -272,7 +273,7 @@ def _segments_section(result: RunResult, lang: str) -> str:
             "segments", heading, _note(translate("report.segments_empty", lang))
         )
     segments = normalise_segments(segments)
-    parts = [_note(translate("report.segments_interval", lang))]
+    parts = []
     kinds = segments.get("segment_kind")
     groups = (
         segments.groupby(kinds, sort=False) if kinds is not None else [("", segments)]
@@ -282,7 +283,13 @@ def _segments_section(result: RunResult, lang: str) -> str:
             title = column_value_label("segment_kind", kind, lang)
             parts.append(f"<h3>{escape(title)}</h3>")
         figure = charts.segment_figure(frame, lang)
-        table = _table(frame.drop(columns=["segment_kind"], errors="ignore"), lang)
+        if figure is None:
+            parts.append(_note(translate("report.segments_no_potential", lang)))
+        else:
+            parts.append(_note(translate("report.segments_interval", lang)))
+        # The readable name replaces the segment's code when there is one.
+        hidden = ["segment_kind", "segment"] if "name" in frame else ["segment_kind"]
+        table = _table(frame.drop(columns=hidden, errors="ignore"), lang)
         chart = _figure(figure, f"segments-chart-{index}") if figure else ""
         parts.append(f"{chart}\n{table}")
     return _section("segments", heading, *parts)
@@ -458,13 +465,24 @@ def _table(
     css_class: str = "",
     css_id: str = "",
 ) -> str:
-    """Return ``frame`` as an escaped HTML table, cut to ``limit`` rows with a note."""
+    """Return ``frame`` as an escaped HTML table, cut to ``limit`` rows with a note.
+
+    Columns with no value at all are left out; the workbook keeps them.
+    """
     frame = plain_frame(frame)
+    if len(frame):
+        frame = frame[[c for c in frame.columns if frame[c].notna().any()]]
     total = len(frame)
     shown = frame if limit is None else frame.head(limit)
 
     kinds = {c: column_kind(str(c), frame[c]) for c in frame.columns}
     numeric = {c for c, kind in kinds.items() if kind not in ("text", "date")}
+    # Text longer than this wraps; shorter text (ids, codes) stays on one line.
+    long_text = {
+        c
+        for c, kind in kinds.items()
+        if kind == "text" and shown[c].astype("str").str.len().max() > 40
+    }
     head = "".join(
         f'<th class="num">{escape(column_label(str(c), lang))}</th>'
         if c in numeric
@@ -476,8 +494,10 @@ def _table(
     for row in shown.itertuples(index=False, name=None):
         cells = []
         for column, value in zip(frame.columns, row, strict=True):
+            numeric_cell = column in numeric
+            wrap = column in long_text
             cells.append(
-                _cell(str(column), value, kinds[column], lang, column in numeric)
+                _cell(str(column), value, kinds[column], lang, numeric_cell, wrap)
             )
         body.append(f"<tr>{''.join(cells)}</tr>")
 
@@ -496,8 +516,12 @@ def _table(
     return table
 
 
-def _cell(name: str, value: Any, kind: ColumnKind, lang: str, numeric: bool) -> str:
+def _cell(
+    name: str, value: Any, kind: ColumnKind, lang: str, numeric: bool, wrap: bool
+) -> str:
     text = escape(_format_cell(value, kind, lang))
+    if wrap:
+        return f'<td class="long">{text}</td>'
     if name in ("tier", "previous_tier") and not is_missing(value):
         tier = format_integer(value, lang)
         return (
