@@ -14,7 +14,7 @@ def test_writes_every_file(make_result: Build, tmp_path: Path) -> None:
     written = write_outputs(make_result("es"), tmp_path / "out")
     assert list(written) == [
         "accounts",
-        "open_items",
+        "invoices",
         "worklist",
         "segments",
         "rejects",
