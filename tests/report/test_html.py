@@ -130,6 +130,24 @@ def test_risk_falls_back_to_overdue_share(make_result: Build) -> None:
     assert "Overdue share of the open balance" in page
 
 
+def test_risk_falls_back_to_p_alive(make_result: Build) -> None:
+    result = make_result("es")
+    accounts = result.accounts.drop(columns=["p_late"])
+    accounts["open_balance"] = 0.0
+    accounts["overdue_balance"] = 0.0
+    result.accounts = accounts
+    page = render_report(result)
+    assert "Probabilidad de haber dejado de comprar" in page
+    assert "Esta ejecución no tiene columnas de valor y riesgo" not in page
+
+
+def test_pyramid_labels_money(pages: dict[str, str]) -> None:
+    # Tier 2 is A6 and A3: open 2,000.00 + 480.50, CLV 4,100.00 + 900.00.
+    assert "Open balance: 2,480.50 EUR" in pages["en"]
+    assert "CLV: 5,000.00 EUR" in pages["en"]
+    assert "Saldo pendiente: 2.480,50 EUR" in pages["es"]
+
+
 def test_large_run_plots_capped(make_result: Build) -> None:
     import pandas as pd
 
