@@ -3,13 +3,14 @@
 The rules that decide how a column is shown:
 
 1. A column whose values are dates or timestamps is a date.
-2. Probabilities and shares (``p_*``, ``share``, ``mean_p_*``, ``probability``)
-   are percentages.
+2. Probabilities, shares and rates (``p_*``, ``mean_p_*``, ``share*``,
+   ``*_rate``, ``probability``, ``credit_use``) are percentages.
 3. Amounts of money are named ``*_balance``, ``*_amount``, ``*_value``,
-   ``*_spend``, ``aging_*``, ``clv*``, ``expected_*``, ``potential_spend*``,
-   ``mean_clv``, ``monetary`` or ``value``; they are shown with two decimals in
-   the run's currency.
-4. Counts, ranks, tiers and day counts are whole numbers.
+   ``*_spend``, ``*_credit``, ``*_limit``, ``aging_*``, ``clv*``,
+   ``expected_cash``, ``expected_spend*``, ``potential_spend*``, ``mean_clv``,
+   ``monetary`` or ``value``; they are shown with two decimals in the run's
+   currency.
+4. Counts (``n_*``), ranks, tiers and day counts (``*_days``) are whole numbers.
 5. Any other number keeps two decimals, and anything else is text.
 """
 
@@ -29,9 +30,18 @@ ColumnKind = Literal["date", "percent", "money", "integer", "number", "text"]
 TIER_COLOURS = {1: "#1f4e79", 2: "#2e75b6", 3: "#bdd7ee"}
 TIER_TEXT_COLOURS = {1: "#ffffff", 2: "#ffffff", 3: "#1f2d3d"}
 
-_MONEY_NAMES = frozenset({"clv", "mean_clv", "monetary", "amount", "value"})
-_MONEY_SUFFIXES = ("_balance", "_amount", "_value", "_spend")
-_MONEY_PREFIXES = ("aging_", "potential_spend", "clv_", "expected_", "monetary_")
+_MONEY_NAMES = frozenset(
+    {"clv", "mean_clv", "monetary", "amount", "value", "expected_cash"}
+)
+_MONEY_SUFFIXES = ("_balance", "_amount", "_value", "_spend", "_credit", "_limit")
+_MONEY_PREFIXES = (
+    "aging_",
+    "potential_spend",
+    "clv_",
+    "expected_spend",
+    "monetary_",
+)
+_PERCENT_NAMES = frozenset({"probability", "credit_use"})
 _INTEGER_NAMES = frozenset(
     {
         "rank",
@@ -62,7 +72,11 @@ def column_kind(name: str, values: pd.Series) -> ColumnKind:
     )
     if not numeric:
         return "text"
-    if name.startswith(("p_", "mean_p_")) or name in ("share", "probability"):
+    if (
+        name.startswith(("p_", "mean_p_", "share"))
+        or name.endswith("_rate")
+        or name in _PERCENT_NAMES
+    ):
         return "percent"
     if (
         name in _MONEY_NAMES
@@ -70,7 +84,7 @@ def column_kind(name: str, values: pd.Series) -> ColumnKind:
         or name.startswith(_MONEY_PREFIXES)
     ):
         return "money"
-    if name in _INTEGER_NAMES or name.endswith("_days"):
+    if name in _INTEGER_NAMES or name.endswith("_days") or name.startswith("n_"):
         return "integer"
     if pd.api.types.is_integer_dtype(values):
         return "integer"
