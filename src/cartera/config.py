@@ -118,6 +118,16 @@ class ValueConfig(_Section):
     monthly_discount_rate: float = Field(0.01, ge=0, lt=1)
     interval: float = Field(0.9, gt=0, lt=1, description="Coverage of CLV intervals.")
     draws: int = Field(200, ge=20, description="Parameter draws for the intervals.")
+    seed: int = Field(0, ge=0, description="Seed of the parameter draws.")
+    holdout_share: float = Field(
+        1 / 3,
+        gt=0,
+        lt=1,
+        description="Share of the history held out to choose the 'best' model.",
+    )
+    min_holdout_purchases: int = Field(
+        20, ge=1, description="Repeat purchases a holdout needs to choose a model."
+    )
 
 
 class RiskConfig(_Section):
@@ -130,6 +140,23 @@ class PriorityConfig(_Section):
     growth_weight: float = Field(1.0, ge=0)
     collection_weight: float = Field(1.0, ge=0)
     prospect_weight: float = Field(1.0, ge=0)
+    collection_half_life_days: float = Field(
+        90.0,
+        gt=0,
+        description="Days past due at which the chance that a contact still "
+        "changes the outcome of an invoice has halved.",
+    )
+    growth_basis: Literal["clv", "recent_spend"] = Field(
+        "clv",
+        description="Growth term: CLV x P(alive) from the value model, or past "
+        "spend discounted by recency (see recency_half_life_days).",
+    )
+    recency_half_life_days: float = Field(
+        90.0,
+        gt=0,
+        description="Days since the last purchase at which the recent-spend "
+        "growth term has halved.",
+    )
 
 
 class PyramidConfig(_Section):
@@ -158,12 +185,39 @@ class CapacityConfig(_Section):
         default_factory=lambda: {"1": 30.0, "2": 10.0},
         description="Minutes per contact for tier 1 and tier 2 accounts.",
     )
+    tier1_time_share: float = Field(
+        0.5,
+        gt=0,
+        lt=1,
+        description="Share of the weekly minutes spent on tier 1 accounts; tier 2 "
+        "gets the rest.",
+    )
+
+
+Channel = Literal["email", "phone", "letter", "escalation"]
+
+# Minutes a collection action takes when a dunning level sets none.
+DEFAULT_CHANNEL_MINUTES: dict[str, float] = {
+    "email": 2.0,
+    "phone": 10.0,
+    "letter": 5.0,
+    "escalation": 15.0,
+}
 
 
 class DunningLevel(_Section):
-    min_days_past_due: int
+    min_days_past_due: int = Field(ge=0)
     action: str
-    channel: Literal["email", "phone", "letter", "escalation"]
+    channel: Channel
+    minutes: float | None = Field(
+        None, gt=0, description="Minutes one action takes; by channel when unset."
+    )
+
+    def action_minutes(self) -> float:
+        """Return the minutes one action of this level takes."""
+        if self.minutes is not None:
+            return self.minutes
+        return DEFAULT_CHANNEL_MINUTES[self.channel]
 
 
 class DunningConfig(_Section):
@@ -177,6 +231,21 @@ class DunningConfig(_Section):
             DunningLevel(min_days_past_due=91, action="escalate", channel="escalation"),
         ]
     )
+    weekly_minutes: float = Field(
+        600.0, gt=0, description="Team minutes per week for collection actions."
+    )
+
+    @model_validator(mode="after")
+    def _check_levels(self) -> DunningConfig:
+        days = [level.min_days_past_due for level in self.levels]
+        if not days:
+            raise ValueError("dunning needs at least one level")
+        if sorted(set(days)) != days:
+            raise ValueError(
+                "dunning levels must have strictly increasing min_days_past_due, "
+                f"got {days}"
+            )
+        return self
 
 
 class SegmentsConfig(_Section):
@@ -185,6 +254,7 @@ class SegmentsConfig(_Section):
         default_factory=dict, description="Numeric attribute -> bin edges."
     )
     max_clusters: int = Field(6, ge=2)
+    rfm_bins: int = Field(5, ge=2, le=10, description="Scores per RFM dimension.")
 
 
 class ReportConfig(_Section):

@@ -9,7 +9,7 @@ import pytest
 
 from cartera.config import TableSource
 from cartera.errors import InputError
-from cartera.io import REJECT_COLUMNS, read_table
+from cartera.io import REJECT_COLUMNS, read_table, sniff
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -167,6 +167,7 @@ def test_bad_rows_rejected_with_lines(tmp_path: Path) -> None:
     )
     result = read_table(path, "invoices")
     rejects = result.rejects
+
     assert list(rejects.columns) == list(REJECT_COLUMNS)
     assert result.rows_read == 6
     assert result.rows_read == len(result.frame) + len(rejects)
@@ -186,3 +187,79 @@ def test_bad_rows_rejected_with_lines(tmp_path: Path) -> None:
         "duplicate invoice_id, first on line 2",
     ]
     assert set(rejects["file"]) == {str(path)}
+
+
+def test_sniff_without_table(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "ledger.csv",
+        "Factura;Fecha;Vencimiento;Importe;Cuenta\r\n"
+        "F-1;25/11/2025;05/12/2025;1.200,00;3.03.001.00514\r\n"
+        "F-2;02/11/2025;03/12/2025;-80,00;3.03.001.00515\r\n",
+    )
+    detected = sniff(path)
+    assert detected.encoding == "utf-8"
+    assert detected.delimiter == ";"
+    assert detected.decimal == ","
+    assert detected.header is True
+    # Vencimiento fits both orders; Fecha's 25/11/2025 proves day-first.
+    assert detected.date_formats == {"Fecha": "%d/%m/%Y", "Vencimiento": "%d/%m/%Y"}
+    assert detected.mapping == {}
+
+
+def test_doc_type_and_currency_normalised(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "invoices.csv",
+        "invoice_id,account_id,issue_date,due_date,amount,moneda,tipo_documento\n"
+        "I1,A,2025-01-01,2025-01-31,100.00,eur,Factura\n"
+        "I2,A,2025-01-02,2025-02-01,-40.00,€,Nota de crédito\n"
+        "I3,A,2025-01-03,2025-02-02,10.00,$,Factura\n"
+        "I4,A,2025-01-04,2025-02-03,10.00,USD,Pedido\n",
+    )
+    result = read_table(path, "invoices")
+    assert result.frame["currency"].tolist() == ["EUR", "EUR"]
+    assert result.frame["doc_type"].tolist() == ["invoice", "credit_note"]
+    assert result.rejects["line"].tolist() == [4, 5]
+    assert result.rejects["reason"].tolist() == [
+        "invalid currency, expected an ISO 4217 code such as EUR",
+        "invalid doc_type, expected credit_note or invoice",
+    ]
+
+
+def test_unprovided_optional_columns_left_out(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "invoices.csv",
+        "invoice_id,account_id,issue_date,due_date,amount,region\n"
+        "I1,A,2025-01-01,2025-01-31,100.00,Norte\n",
+    )
+    frame = read_table(path, "invoices").frame
+    assert list(frame.columns) == [
+        "invoice_id",
+        "account_id",
+        "issue_date",
+        "due_date",
+        "amount",
+        "region",
+    ]
+
+
+def test_amount_column_without_amounts(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "sales.csv",
+        "account_id,date,amount\nA,2025-01-02,one\nB,2025-01-03,two\n",
+    )
+    with pytest.raises(InputError) as caught:
+        read_table(path, "transactions")
+    assert caught.value.message.endswith(
+        "is invalid (invalid amount), for example 'one' on line 2"
+    )
+    assert "every value of column 'amount'" in caught.value.message
+
+
+def test_configured_date_format_fits_nothing(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "sales.csv",
+        "account_id,date,amount\nA,2025-01-02,1\nB,2025-01-03,2\n",
+    )
+    source = TableSource(date_formats={"date": "%d/%m/%Y"})
+    with pytest.raises(InputError, match=r"invalid date for format %d/%m/%Y"):
+        read_table(path, "transactions", source)

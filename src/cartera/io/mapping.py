@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cartera.config import TableSource
+from cartera.config import TableName, TableSource
 from cartera.errors import InputError
 from cartera.schema import TABLES
 
@@ -50,16 +50,16 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "paid_date": "paid_date settled_date settleddate payment_date clear_date "
         "date_paid fecha_pago fecha_cobro fecha_liquidacion",
         "disputed": "disputed dispute in_dispute disputa en_disputa disputado",
-        "doc_type": "doc_type document_type type tipo tipo_documento tipo_doc",
-        "applies_to": "applies_to applied_to reference original_invoice "
-        "factura_origen factura_relacionada referencia",
+        "doc_type": "doc_type document_type tipo_documento tipo_doc",
+        "applies_to": "applies_to applied_to original_invoice factura_origen "
+        "factura_relacionada factura_rectificada",
     },
     "payments": {
         "payment_id": "payment_id payment payment_number payment_no receipt_id "
         "receipt pago id_pago numero_pago cobro id_cobro recibo numero_recibo",
         "account_id": _ACCOUNT,
         "payment_date": "payment_date date paid_date fecha fecha_pago fecha_cobro",
-        "amount": "amount payment_amount paid total importe importe_pagado monto "
+        "amount": "amount payment_amount total importe importe_pagado monto "
         "monto_pagado pagado cobrado",
         "currency": _CURRENCY,
         "invoice_id": "invoice_id invoice invoicenumber invoice_number invoice_no "
@@ -104,7 +104,7 @@ def normalise(name: str) -> str:
     return "".join(c for c in letters if c.isalnum())
 
 
-def _candidates(columns: Sequence[str], table: str) -> dict[str, list[str]]:
+def candidates(columns: Sequence[str], table: str) -> dict[str, list[str]]:
     """Return canonical column -> matching file columns, best tier only.
 
     A file column named like the canonical column itself beats a synonym.
@@ -120,7 +120,7 @@ def _candidates(columns: Sequence[str], table: str) -> dict[str, list[str]]:
     return found
 
 
-def suggest_mapping(columns: Sequence[str], table: str) -> dict[str, str]:
+def suggest_mapping(columns: Sequence[str], table: TableName) -> dict[str, str]:
     """Suggest canonical column -> file column from the file's column names.
 
     Only unambiguous matches are returned: a canonical column that several file
@@ -136,7 +136,7 @@ def suggest_mapping(columns: Sequence[str], table: str) -> dict[str, str]:
     """
     if table not in SYNONYMS:
         raise ValueError(f"unknown table {table!r}; expected one of {list(TABLES)}")
-    found = _candidates(columns, table)
+    found = candidates(columns, table)
     used: dict[str, int] = {}
     for matches in found.values():
         for column in matches:
@@ -164,7 +164,7 @@ def _line_total(columns: Sequence[str]) -> str | None:
 
 @dataclass(frozen=True)
 class Source:
-    """Where one canonical column comes from.
+    """Origin of the values of one canonical column.
 
     Attributes
     ----------
@@ -184,7 +184,7 @@ class Source:
 
 
 def resolve_mapping(
-    path: Path, columns: Sequence[str], table: str, source: TableSource
+    path: Path, columns: Sequence[str], table: TableName, source: TableSource
 ) -> dict[str, Source]:
     """Return canonical column -> source from config, filled in by suggestions.
 
@@ -216,8 +216,8 @@ def resolve_mapping(
                 hint=f"remove it from [input.{table}.columns] or from constants",
             )
         mapping[canonical] = Source(constant=value)
-    taken = {c for s in mapping.values() for c in s.columns}
-    suggested = suggest_mapping([c for c in columns if c not in taken], table)
+    configured = {c for s in mapping.values() for c in s.columns}
+    suggested = suggest_mapping([c for c in columns if c not in configured], table)
     for canonical, expression in suggested.items():
         if canonical not in mapping:
             factors = _split_expression(path, columns, expression)
@@ -267,7 +267,7 @@ def mapping_snippet(table: str, columns: Sequence[str], mapping: dict[str, str])
     match them, or a placeholder, and are commented out when optional.
     """
     spec = TABLES[table]
-    found = _candidates(columns, table)
+    found = candidates(columns, table)
     lines = [f"[input.{table}.columns]"]
     for column in spec.columns:
         if column.name in mapping:

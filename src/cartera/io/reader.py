@@ -12,11 +12,12 @@ Business rules:
    column, because dropping it silently would change balances.
 3. A repeated key (such as an ``invoice_id``) keeps its first accepted row and
    rejects the others, naming the line of the first.
-4. Canonical columns the file does not provide are still in the frame, empty
-   (``False`` for booleans), so later layers need no presence checks.
-5. Other columns of the file are kept as text under their own names, to serve
-   as attributes; a name that clashes with a canonical column gets the suffix
-   ``_source``.
+4. An optional canonical column the file does not provide is left out of the
+   frame, so later layers can tell "not recorded" (no ``disputed`` column)
+   from "recorded as false".
+5. Other columns of the file are kept as text under their own names, so they
+   can serve as attributes. A name that clashes with a canonical column gets
+   the suffix ``_source``.
 6. Identifiers are kept as written: ``0010``, ``10`` and ``007`` are three
    accounts, and ``17850.0`` stays ``17850.0``.
 """
@@ -30,10 +31,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cartera.config import TableSource
+from cartera.config import TableName, TableSource
 from cartera.errors import ConfigError, InputError
 from cartera.io.dates import (
-    DATE_DTYPE,
     DateColumn,
     detect_formats,
     looks_like_dates,
@@ -44,10 +44,13 @@ from cartera.io.raw import RawTable, rejects_frame
 from cartera.io.result import REJECT_COLUMNS, Detected, LoadResult
 from cartera.io.text import read_text
 from cartera.io.values import (
+    CHOICES,
     Parsed,
     clean_text,
     detect_decimal,
     parse_bools,
+    parse_choice,
+    parse_currency,
     parse_numbers,
 )
 from cartera.io.workbook import read_excel, read_parquet
@@ -115,7 +118,9 @@ class _Check:
     invalid_reason: str
 
 
-def read_table(path: Path, table: str, source: TableSource | None = None) -> LoadResult:
+def read_table(
+    path: Path, table: TableName, source: TableSource | None = None
+) -> LoadResult:
     """Read ``path`` into the canonical ``table``, rejecting the rows that do not fit.
 
     Parameters
@@ -149,6 +154,7 @@ def read_table(path: Path, table: str, source: TableSource | None = None) -> Loa
     decimal = source.decimal or _detect_decimal(path, raw, spec, mapping)
     formats = _date_formats(path, raw, spec, mapping, source)
     checks = _parse(spec, mapping, cells, decimal, formats)
+    _require_valid_values(path, raw.lines, spec, checks)
     frame, rejects = _split_rows(path, raw, spec, mapping, checks)
 
     detected = Detected(
@@ -263,14 +269,48 @@ def _parse(
                 parsed = parse_dates(series, formats.get(column.name))
             elif column.type == "bool":
                 parsed = parse_bools(series)
+            elif (spec.name, column.name) in CHOICES:
+                parsed = parse_choice(series, CHOICES[spec.name, column.name])
+            elif column.name == "currency":
+                parsed = parse_currency(series)
             else:
                 parsed = clean_text(series)
-            reason = _reason(column, formats.get(column.name))
+            reason = _reason(spec, column, formats.get(column.name))
             checks.append(_Check(column, label, series, parsed, reason))
     return checks
 
 
-def _reason(column: Column, fmt: str | None) -> str:
+def _require_valid_values(
+    path: Path, lines: np.ndarray, spec: TableSpec, checks: list[_Check]
+) -> None:
+    """Raise when no filled cell of a number, date or yes/no column parses.
+
+    Such a column is mapped to the wrong source or read with the wrong decimal
+    mark or date format, and rejecting every row would hide that.
+    """
+    for check in checks:
+        filled = ~check.parsed.missing
+        if check.column.type == "text" or not filled.any():
+            continue
+        if not check.parsed.invalid[filled].all():
+            continue
+        row = int(np.flatnonzero(filled)[0])
+        raise InputError(
+            f"every value of column {check.label!r} of {path} is invalid "
+            f"({check.invalid_reason}), for example {check.cells.iloc[row]!r} "
+            f"on line {lines[row]}",
+            hint=f"map {check.column.name} to another column under "
+            f"[input.{spec.name}.columns], or correct the decimal or "
+            "date_formats setting of this input",
+        )
+
+
+def _reason(spec: TableSpec, column: Column, fmt: str | None) -> str:
+    if (spec.name, column.name) in CHOICES:
+        allowed = sorted(set(CHOICES[spec.name, column.name].values()))
+        return f"invalid {column.name}, expected {' or '.join(allowed)}"
+    if column.name == "currency":
+        return "invalid currency, expected an ISO 4217 code such as EUR"
     if column.type == "money":
         return "invalid amount"
     if column.type == "number":
@@ -313,7 +353,7 @@ def _split_rows(
                 values[new] = check.cells.to_numpy()[new]
                 rejected |= new
 
-    columns = _canonical_columns(spec, mapping, checks, rows)
+    columns = _canonical_columns(spec, checks)
     _reject_duplicates(
         spec, mapping, columns, raw.lines, rejected, reasons, labels, values
     )
@@ -337,14 +377,11 @@ def _split_rows(
     return frame, rejects[list(REJECT_COLUMNS)]
 
 
-def _canonical_columns(
-    spec: TableSpec, mapping: dict[str, Source], checks: list[_Check], rows: int
-) -> dict[str, pd.Series]:
+def _canonical_columns(spec: TableSpec, checks: list[_Check]) -> dict[str, pd.Series]:
     columns: dict[str, pd.Series] = {}
     for column in spec.columns:
         parts = [c.parsed.values for c in checks if c.column.name == column.name]
         if not parts:
-            columns[column.name] = _empty(column, rows)
             continue
         values = parts[0]
         for factor in parts[1:]:
@@ -353,16 +390,6 @@ def _canonical_columns(
             values = values.round(2)
         columns[column.name] = values.reset_index(drop=True)
     return columns
-
-
-def _empty(column: Column, rows: int) -> pd.Series:
-    if column.type == "date":
-        return pd.Series(pd.NaT, index=range(rows), dtype=DATE_DTYPE)
-    if column.type in ("money", "number"):
-        return pd.Series(np.nan, index=range(rows), dtype="float64")
-    if column.type == "bool":
-        return pd.Series(False, index=range(rows), dtype="bool")
-    return pd.Series(pd.NA, index=range(rows), dtype="str")
 
 
 def _reject_duplicates(
@@ -401,17 +428,20 @@ def _reject_duplicates(
 def sniff(path: Path, source: TableSource | None = None) -> Detected:
     """Detect how ``path`` is written without mapping or validating its rows.
 
-    The decimal mark comes from every column whose cells look numeric, and a
-    date format is given for every file column that looks like dates and fits
-    one format; keys of ``date_formats`` are file column names here.
+    The decimal mark comes from every column whose cells look numeric. A date
+    format is given for every file column that looks like dates and fits one
+    format, keyed by the file's column name.
     """
     source = source or TableSource()
-    path = Path(path)
-    raw = read_raw(path, source)
+    return sniff_raw(Path(path), read_raw(Path(path), source), source)
+
+
+def sniff_raw(path: Path, raw: RawTable, source: TableSource) -> Detected:
+    """Detect the decimal mark and date formats of an already read file."""
     numeric = {
         name: raw.frame[name]
         for name in raw.frame.columns
-        if _looks_numeric(raw.frame[name])
+        if looks_numeric(raw.frame[name])
     }
     decimal = source.decimal or detect_decimal(numeric)[0]
     dated = [
@@ -430,6 +460,7 @@ def sniff(path: Path, source: TableSource | None = None) -> Detected:
     )
 
 
-def _looks_numeric(cells: pd.Series) -> bool:
+def looks_numeric(cells: pd.Series) -> bool:
+    """Return whether every non-empty cell looks like a number or an amount."""
     filled = cells[cells.str.strip() != ""]
     return len(filled) > 0 and bool(filled.str.match(_LOOSE_NUMBER).all())

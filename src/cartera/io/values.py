@@ -2,9 +2,9 @@
 
 Rules, applied to whole columns at once:
 
-1. Only money and number columns are parsed as numbers; every other column,
-   codes such as ``3.03.001.00514`` and identifiers such as ``007`` included,
-   stays text as written, with surrounding spaces removed.
+1. Only money and number columns are parsed as numbers. Every other column
+   stays text as written, with surrounding spaces removed. That includes codes
+   such as ``3.03.001.00514`` and identifiers such as ``007``.
 2. An amount may carry a currency symbol or ISO code (``€``, ``$``, ``EUR``),
    spaces, non-breaking spaces or apostrophes as thousands separators, a
    leading or trailing minus, or parentheses for a negative: ``(1.234,50 €)``
@@ -17,6 +17,10 @@ Rules, applied to whole columns at once:
    rather than read as 123.
 5. Booleans accept Yes/No, Sí/Si/No, true/false, 1/0, Y/N, S/N, T/F and
    verdadero/falso in any case.
+6. Currencies are upper-cased ISO 4217 codes; ``€`` and ``£`` become EUR and
+   GBP. ``$`` is rejected because several currencies use it.
+7. Document types are ``invoice`` or ``credit_note``; the usual English and
+   Spanish words for them (factura, abono, nota de crédito...) are mapped.
 """
 
 from __future__ import annotations
@@ -28,8 +32,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-_CURRENCY = r"[€$£¥]|\b[A-Z]{3}\b"
-_SPACES = r"[\s\u00a0\u202f'’]"
+# Written without \s, \b or \u escapes so pandas runs them in pyarrow's RE2
+# instead of falling back to Python's re, one cell at a time.
+_CURRENCY = "[€$£¥]|^[A-Z]{3}|[A-Z]{3}$"
+_SPACES = "[ \t\u00a0\u202f'’]"
 _NUMBER_POINT = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d*)?(?:[eE][+-]?\d+)?$"
 _NUMBER_COMMA = r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d*)(?:,\d*)?$"
 # Shapes that prove the decimal mark; "1,234" and "1.234" prove nothing.
@@ -41,6 +47,31 @@ TRUE_WORDS = frozenset(
     {"yes", "y", "si", "s", "true", "t", "1", "1.0", "verdadero", "v"}
 )
 FALSE_WORDS = frozenset({"no", "n", "false", "f", "0", "0.0", "falso"})
+
+# (table, column) -> folded word -> canonical value.
+CHOICES: dict[tuple[str, str], dict[str, str]] = {
+    ("invoices", "doc_type"): {
+        **dict.fromkeys(["invoice", "inv", "factura", "fac", "fra"], "invoice"),
+        **dict.fromkeys(
+            [
+                "credit_note",
+                "credit note",
+                "creditnote",
+                "credit",
+                "cn",
+                "abono",
+                "nota de credito",
+                "nota_credito",
+                "nota credito",
+                "nc",
+                "rectificativa",
+                "factura rectificativa",
+            ],
+            "credit_note",
+        ),
+    },
+}
+_CURRENCY_SYMBOLS = {"€": "EUR", "£": "GBP"}
 
 
 @dataclass
@@ -70,8 +101,8 @@ def on_uniques(cells: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> pd.
     """
     codes, uniques = pd.factorize(cells, sort=False)
     parsed = parse(pd.Series(uniques, dtype="str"))
-    taken = parsed.to_numpy()[codes]
-    return pd.Series(taken, index=cells.index, dtype=parsed.dtype)
+    spread = parsed.to_numpy()[codes]
+    return pd.Series(spread, index=cells.index, dtype=parsed.dtype)
 
 
 def clean_text(cells: pd.Series) -> Parsed:
@@ -90,9 +121,11 @@ def _unsigned(cells: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """
     text = cells.str.replace(_CURRENCY, "", regex=True)
     text = text.str.replace(_SPACES, "", regex=True)
-    negative = text.str.match(r"^\(.*\)$") | text.str.endswith("-")
-    text = text.str.replace(r"^\((.*)\)$", r"\1", regex=True)
-    text = text.str.replace(r"-$", "", regex=True)
+    parenthesised = text.str.startswith("(") & text.str.endswith(")")
+    text = text.str.slice(1, -1).where(parenthesised, text)
+    trailing = text.str.endswith("-")
+    text = text.str.slice(0, -1).where(trailing, text)
+    negative = parenthesised | trailing
     doubled = negative & text.str.contains("-", regex=False)
     return text, negative, doubled
 
@@ -154,9 +187,33 @@ def parse_numbers(cells: pd.Series, decimal: str) -> Parsed:
     return Parsed(values, missing, invalid)
 
 
-def _fold(word: str) -> str:
+def fold_word(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.strip().lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def parse_choice(cells: pd.Series, choices: dict[str, str]) -> Parsed:
+    """Map cells onto canonical values through ``choices`` (keys are folded words)."""
+    stripped = cells.str.strip()
+    missing = (stripped == "").to_numpy()
+
+    def parse(uniques: pd.Series) -> pd.Series:
+        return pd.Series([choices.get(fold_word(u)) for u in uniques], dtype="str")
+
+    values = on_uniques(stripped, parse)
+    invalid = values.isna().to_numpy() & ~missing
+    return Parsed(values, missing, invalid)
+
+
+def parse_currency(cells: pd.Series) -> Parsed:
+    """Upper-case ISO 4217 codes; ``€`` and ``£`` become EUR and GBP."""
+    stripped = cells.str.strip()
+    missing = (stripped == "").to_numpy()
+    codes = stripped.str.upper().replace(_CURRENCY_SYMBOLS)
+    valid = codes.str.fullmatch("[A-Z]{3}").to_numpy()
+    invalid = ~valid & ~missing
+    values = codes.where(valid).astype("str")
+    return Parsed(values, missing, invalid)
 
 
 def parse_bools(cells: pd.Series) -> Parsed:
@@ -166,7 +223,7 @@ def parse_bools(cells: pd.Series) -> Parsed:
     words = {w: True for w in TRUE_WORDS} | {w: False for w in FALSE_WORDS}
 
     def parse(uniques: pd.Series) -> pd.Series:
-        return pd.Series([words.get(_fold(u)) for u in uniques], dtype="object")
+        return pd.Series([words.get(fold_word(u)) for u in uniques], dtype="object")
 
     found = on_uniques(stripped, parse)
     invalid = found.isna().to_numpy() & ~missing

@@ -1,0 +1,1 @@
+"""Models: account value, late payment of invoices and conversion of leads."""

@@ -1,0 +1,171 @@
+"""Column mapping: suggestions, configured columns, products and constants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cartera.config import TableSource
+from cartera.errors import InputError
+from cartera.io import read_table, suggest_mapping
+from cartera.io.mapping import SYNONYMS, normalise
+
+
+@pytest.mark.parametrize(
+    ("columns", "table", "expected"),
+    [
+        pytest.param(
+            ["Nº Factura", "Cliente", "Fecha Emisión", "Fecha_Vencimiento", "Importe"],
+            "invoices",
+            {
+                "invoice_id": "Nº Factura",
+                "account_id": "Cliente",
+                "issue_date": "Fecha Emisión",
+                "due_date": "Fecha_Vencimiento",
+                "amount": "Importe",
+            },
+            id="spanish-accents",
+        ),
+        pytest.param(
+            ["numero_factura", "id_cliente", "fecha", "vencimiento", "monto", "divisa"],
+            "invoices",
+            {
+                "invoice_id": "numero_factura",
+                "account_id": "id_cliente",
+                "issue_date": "fecha",
+                "due_date": "vencimiento",
+                "amount": "monto",
+                "currency": "divisa",
+            },
+            id="spanish",
+        ),
+        pytest.param(
+            ["CustomerID", "InvoiceNo", "InvoiceDate", "Quantity", "UnitPrice"],
+            "transactions",
+            {
+                "account_id": "CustomerID",
+                "date": "InvoiceDate",
+                "amount": "Quantity * UnitPrice",
+            },
+            id="invoice-lines",
+        ),
+        pytest.param(
+            ["Prospect ID", "Lead Number", "Converted"],
+            "leads",
+            {"lead_id": "Prospect ID", "converted": "Converted"},
+            id="leads",
+        ),
+        pytest.param(
+            ["pago", "cliente", "fecha_pago", "pagado", "factura"],
+            "payments",
+            {
+                "payment_id": "pago",
+                "account_id": "cliente",
+                "payment_date": "fecha_pago",
+                "amount": "pagado",
+                "invoice_id": "factura",
+            },
+            id="payments",
+        ),
+        pytest.param(
+            ["cliente", "customer_id", "fecha", "importe"],
+            "transactions",
+            {"date": "fecha", "amount": "importe"},
+            id="ambiguous-account",
+        ),
+        pytest.param(
+            ["amount", "importe", "account_id", "date"],
+            "transactions",
+            {"account_id": "account_id", "date": "date", "amount": "amount"},
+            id="canonical-name-wins",
+        ),
+    ],
+)
+def test_suggest_mapping(
+    columns: list[str], table: str, expected: dict[str, str]
+) -> None:
+    assert suggest_mapping(columns, table) == expected
+
+
+@pytest.mark.parametrize("table", sorted(SYNONYMS))
+def test_synonyms_unique_within_table(table: str) -> None:
+    owners: dict[str, str] = {}
+    for canonical, words in SYNONYMS[table].items():
+        for word in words.split():
+            key = normalise(word)
+            assert owners.setdefault(key, canonical) == canonical, word
+
+
+def test_missing_column_error_lists_columns_and_snippet(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.csv"
+    path.write_text(
+        "Doc,Cliente,Fecha,Fecha_Emision,Total\nX,A,2025-01-01,2025-01-01,1\n"
+    )
+    with pytest.raises(InputError) as caught:
+        read_table(path, "invoices")
+    error = caught.value
+    assert "no column for invoice_id, issue_date, due_date" in error.message
+    assert "'Doc', 'Cliente', 'Fecha', 'Fecha_Emision', 'Total'" in error.message
+    assert error.hint is not None
+    assert "[input.invoices.columns]" in error.hint
+    assert 'invoice_id = "?"' in error.hint
+    assert 'account_id = "Cliente"' in error.hint
+    assert 'issue_date = "Fecha"  # one of: Fecha, Fecha_Emision' in error.hint
+    assert '# currency = "?"' in error.hint
+
+
+def test_configured_column_not_in_file(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text("cliente,fecha,importe\nA,2025-01-01,1\n")
+    source = TableSource(columns={"amount": "Importe"})
+    with pytest.raises(InputError, match="column 'Importe' not found"):
+        read_table(path, "transactions", source)
+
+
+def test_unknown_canonical_name(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text("cliente,fecha,importe\nA,2025-01-01,1\n")
+    source = TableSource(columns={"customer": "cliente"})
+    with pytest.raises(InputError, match=r"customer in \[input\.transactions\]"):
+        read_table(path, "transactions", source)
+
+
+def test_constant_fills_column(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text("cliente,fecha,importe\nA,2025-01-01,1\nB,2025-01-02,2\n")
+    result = read_table(
+        path, "transactions", TableSource(constants={"currency": "EUR"})
+    )
+    assert result.frame["currency"].tolist() == ["EUR", "EUR"]
+    assert result.detected.mapping["currency"] == "= EUR"
+
+
+def test_column_and_constant_conflict(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text("cliente,fecha,importe,moneda\nA,2025-01-01,1,USD\n")
+    source = TableSource(columns={"currency": "moneda"}, constants={"currency": "EUR"})
+    with pytest.raises(InputError, match="both as a column and as a constant"):
+        read_table(path, "transactions", source)
+
+
+def test_product_rejects_bad_factor(tmp_path: Path) -> None:
+    path = tmp_path / "lines.csv"
+    path.write_text(
+        "cliente,fecha,qty,price\nA,2025-01-01,3,2.50\nB,2025-01-02,x,1.00\n"
+        "C,2025-01-03,-2,0.333\n"
+    )
+    source = TableSource(columns={"amount": "qty * price"})
+    result = read_table(path, "transactions", source)
+    assert result.frame["amount"].tolist() == [7.5, -0.67]
+    assert result.rejects["column"].tolist() == ["qty"]
+    assert result.rejects["value"].tolist() == ["x"]
+
+
+def test_extra_column_named_like_canonical(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text("cliente,date,fecha,importe\nA,ayer,2025-01-01,1\n")
+    source = TableSource(columns={"date": "fecha"})
+    frame = read_table(path, "transactions", source).frame
+    assert frame["date_source"].tolist() == ["ayer"]
+    assert str(frame["date"].iloc[0].date()) == "2025-01-01"

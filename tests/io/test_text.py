@@ -1,0 +1,265 @@
+"""Text files: encodings, delimiters, line numbers and files that cannot be read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cartera.config import TableSource
+from cartera.errors import InputError
+from cartera.io import read_table
+from cartera.io.text import WHITESPACE, detect_delimiter, detect_encoding
+
+SALES = "account_id{d}date{d}amount\nA{d}2025-01-02{d}1.50\nB{d}2025-01-03{d}2.00\n"
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "expected"),
+    [
+        pytest.param(",", ",", id="comma"),
+        pytest.param(";", ";", id="semicolon"),
+        pytest.param("\t", "\t", id="tab"),
+        pytest.param("|", "|", id="pipe"),
+        pytest.param("   ", WHITESPACE, id="spaces"),
+    ],
+)
+def test_delimiter_detected(tmp_path: Path, delimiter: str, expected: str) -> None:
+    assert detect_delimiter(SALES.format(d=delimiter)) == expected
+    path = tmp_path / "sales.txt"
+    path.write_text(SALES.format(d=delimiter), encoding="utf-8")
+    result = read_table(path, "transactions")
+    assert result.detected.delimiter == expected
+    assert result.frame["amount"].tolist() == [1.5, 2.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param('a;b\n"1,5";2\n"3,5";4\n', ";", id="decimal-comma-quoted"),
+        pytest.param("a,b\n1;2,3\n4;5,6\n", ",", id="comma-steadier"),
+        pytest.param("name\nAlpha\nBeta\n", ",", id="one-column"),
+        pytest.param(" 001 19970101 1 11.77\n 002 19970102 2 9.00\n", " ", id="cdnow"),
+    ],
+)
+def test_delimiter_choice(text: str, expected: str) -> None:
+    assert detect_delimiter(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param("Núñez".encode(), "utf-8", id="utf-8"),
+        pytest.param(b"\xef\xbb\xbfabc", "utf-8-sig", id="utf-8-bom"),
+        pytest.param("Núñez".encode("utf-16"), "utf-16", id="utf-16-bom"),
+        pytest.param("Façade;José Peña\n".encode("cp1252"), "cp1252", id="cp1252"),
+        pytest.param("Importe 12€\n".encode("cp1252"), "cp1252", id="euro-sign"),
+    ],
+)
+def test_encoding_detected(raw: bytes, expected: str) -> None:
+    assert detect_encoding(raw, Path("f.csv")) == expected
+
+
+def test_configured_encoding_and_delimiter(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_bytes("account_id;date;amount\nPeña;2025-01-02;1,5\n".encode("latin-1"))
+    source = TableSource(encoding="latin-1", delimiter=";", decimal=",")
+    result = read_table(path, "transactions", source)
+    assert result.frame["account_id"].tolist() == ["Peña"]
+    assert result.frame["amount"].tolist() == [1.5]
+
+
+def test_utf16_tab_separated(tmp_path: Path) -> None:
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(SALES.format(d="\t").replace("A", "Á").encode("utf-16"))
+    result = read_table(path, "transactions")
+    assert result.frame["account_id"].tolist() == ["Á", "B"]
+
+
+def test_no_header_names_columns(tmp_path: Path) -> None:
+    path = tmp_path / "sales.txt"
+    path.write_text("A 20250102 1.50\nB 20250103 2.00\n", encoding="utf-8")
+    source = TableSource(
+        header=False,
+        columns={"account_id": "column_1", "date": "column_2", "amount": "column_3"},
+    )
+    result = read_table(path, "transactions", source)
+    assert result.frame["amount"].tolist() == [1.5, 2.0]
+    assert result.rejects.empty
+
+
+def test_wide_rows_rejected_with_lines(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text(
+        "account_id,date,amount\n"
+        "A,2025-01-02,1.00\n"
+        "B,2025-01-03,2.00,extra\n"
+        '"C\nD",2025-01-04,3.00\n'
+        "E,2025-01-05,4.00\n",
+        encoding="utf-8",
+    )
+    result = read_table(path, "transactions")
+    assert result.frame["account_id"].tolist() == ["A", "C\nD", "E"]
+    assert result.rejects["line"].tolist() == [3]
+    assert result.rejects["reason"].tolist() == ["expected 3 fields, found 4"]
+    assert result.rows_read == 4
+
+
+def test_wide_first_row_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text(
+        "account_id,date,amount\nA,2025-01-02,1.00,x\nB,2025-01-03,2.00\n",
+        encoding="utf-8",
+    )
+    result = read_table(path, "transactions")
+    assert result.frame["account_id"].tolist() == ["B"]
+    assert result.rejects["line"].tolist() == [2]
+
+
+def test_trailing_delimiter_on_every_line(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text(
+        "account_id,date,amount,\nA,2025-01-02,1.00,\nB,2025-01-03,2.00,\n",
+        encoding="utf-8",
+    )
+    result = read_table(path, "transactions")
+    assert result.frame["account_id"].tolist() == ["A", "B"]
+    assert result.rejects.empty
+
+
+def test_lines_after_multiline_cell(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text(
+        "account_id,date,amount,note\n"
+        'A,2025-01-02,1.00,"first\nsecond\nthird"\n'
+        "\n"
+        "B,2025-01-03,bad,\n",
+        encoding="utf-8",
+    )
+    result = read_table(path, "transactions")
+    assert result.rejects["line"].tolist() == [6]
+    assert result.frame["note"].tolist() == ["first\nsecond\nthird"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        pytest.param(b"", "is empty", id="empty"),
+        pytest.param(b"  \r\n\r\n", "is empty", id="blank"),
+        pytest.param(
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file", id="binary"
+        ),
+        pytest.param(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", r"\.xls", id="old-excel"),
+    ],
+)
+def test_unreadable_files(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "input.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=message) as caught:
+        read_table(path, "transactions")
+    assert str(path) in caught.value.message
+    assert caught.value.hint
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not found"):
+        read_table(tmp_path / "nope.csv", "transactions")
+
+
+def test_folder_instead_of_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="is a folder"):
+        read_table(tmp_path, "transactions")
+
+
+def test_wrong_configured_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_bytes("account_id,date,amount\nPeña,2025-01-02,1\n".encode("cp1252"))
+    with pytest.raises(InputError, match="is not valid utf-8"):
+        read_table(path, "transactions", TableSource(encoding="utf-8"))
+
+
+def test_header_only_file(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text("account_id,date,amount\n", encoding="utf-8")
+    result = read_table(path, "transactions")
+    assert result.rows_read == 0
+    assert result.frame.empty
+    assert list(result.frame.columns) == ["account_id", "date", "amount"]
+
+
+def test_delimiter_only_rows_not_counted(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_text(
+        "account_id;date;amount\r\nA;2025-01-02;1\r\n;;\r\n;;\r\nB;2025-01-03;2\r\n"
+    )
+    result = read_table(path, "transactions")
+    assert result.rows_read == 2
+    assert result.frame["account_id"].tolist() == ["A", "B"]
+
+
+def test_header_names_stripped(tmp_path: Path) -> None:
+    path = tmp_path / "padded.csv"
+    path.write_text(" cliente , fecha ,importe \nA,2025-01-02,1\n")
+    source = TableSource(columns={"account_id": "cliente"})
+    result = read_table(path, "transactions", source)
+    assert result.detected.mapping == {
+        "account_id": "cliente",
+        "date": "fecha",
+        "amount": "importe",
+    }
+
+
+def test_blank_lines_before_header(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text("\n  \naccount_id,date,amount\nA,2025-01-02,1\nB,2025-01-03,x\n")
+    result = read_table(path, "transactions")
+    assert result.frame["account_id"].tolist() == ["A"]
+    assert result.rejects["line"].tolist() == [5]
+
+
+def test_blank_lines_before_malformed_row(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text("\naccount_id,date,amount\nA,2025-01-02,1\nB,2025-01-03,2,3\n")
+    result = read_table(path, "transactions")
+    assert result.rejects["line"].tolist() == [4]
+
+
+def test_oversized_field_in_malformed_file(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    huge = "x" * 200_000
+    path.write_text(f"account_id,date,amount\nA,2025-01-02,1,2\nB,2025-01-03,{huge}\n")
+    with pytest.raises(InputError, match="cannot be split into fields at line 3"):
+        read_table(path, "transactions")
+
+
+@pytest.mark.xfail(
+    strict=True, reason="pandas fills a short row's missing cells with empty text"
+)
+def test_short_row_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text("account_id,date,amount,currency\nA,2025-01-02,1\n")
+    result = read_table(path, "transactions")
+    assert result.rejects["reason"].tolist() == ["expected 4 fields, found 3"]
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        pytest.param("tab", "\t", id="tab"),
+        pytest.param("whitespace", "  ", id="whitespace"),
+        pytest.param("\\s+", " ", id="regex"),
+    ],
+)
+def test_delimiter_names(tmp_path: Path, name: str, written: str) -> None:
+    path = tmp_path / "sales.txt"
+    path.write_text(SALES.format(d=written))
+    result = read_table(path, "transactions", TableSource(delimiter=name))
+    assert result.frame["amount"].tolist() == [1.5, 2.0]
+
+
+def test_every_row_wider_than_header(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text("account_id,amount\nA,2025-01-02,1\nB,2025-01-03,2\n")
+    with pytest.raises(InputError, match=r"no row of .* has the 2 fields") as caught:
+        read_table(path, "transactions")
+    assert "line 2: expected 2 fields, found 3" in caught.value.message
