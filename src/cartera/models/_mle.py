@@ -317,7 +317,8 @@ def draw_params(
     if covariance is None:
         return np.tile(np.exp(log_params), (draws, 1))
     sample = rng.multivariate_normal(log_params, covariance, size=draws)
-    return np.exp(sample)
+    # A flat likelihood gives huge variances; keep draws inside the fit's box.
+    return np.exp(np.clip(sample, -LOG_BOUND, LOG_BOUND))
 
 
 def check_params(model: str, names: tuple[str, ...], params: np.ndarray) -> None:

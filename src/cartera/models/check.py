@@ -26,7 +26,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from cartera.errors import InputError
+from cartera.errors import InputError, ModelError
 from cartera.models._purchase import PurchaseModel
 from cartera.models.bgnbd import BetaGeoModel
 from cartera.models.pareto import ParetoNBDModel
@@ -124,10 +124,19 @@ def holdout_check(
     length = (holdout_end - calibration_end).days / days_per_unit(unit)
 
     rows = []
+    failures: list[str] = []
     for key in models:
-        model = PURCHASE_MODELS[key]().fit(calibration)
-        forecast = model.expected_purchases(calibration, length)
-        cumulative = model.expected_purchases_new(calibration["T"].to_numpy() + length)
+        try:
+            model = PURCHASE_MODELS[key]().fit(calibration)
+            forecast = model.expected_purchases(calibration, length)
+            cumulative = model.expected_purchases_new(
+                calibration["T"].to_numpy() + length
+            )
+        except ModelError as exc:
+            # One model failing on these data leaves the others to compare.
+            failures.append(exc.message)
+            logger.warning("holdout check: %s", exc.message)
+            continue
         rows.append(
             {
                 "model": key,
@@ -138,6 +147,11 @@ def holdout_check(
                 "cumulative_actual": float(full["frequency"].sum()),
                 "cumulative_forecast": float(cumulative.sum()),
             }
+        )
+    if not rows:
+        raise ModelError(
+            "no purchase model could be fitted: " + "; ".join(failures),
+            hint="check the transactions: the history may be too short or uniform",
         )
     table = pd.DataFrame(rows)
     table["holdout_error"] = _relative_error(
