@@ -263,3 +263,17 @@ def test_configured_date_format_fits_nothing(tmp_path: Path) -> None:
     source = TableSource(date_formats={"date": "%d/%m/%Y"})
     with pytest.raises(InputError, match=r"invalid date for format %d/%m/%Y"):
         read_table(path, "transactions", source)
+
+
+def test_public_api() -> None:
+    import cartera.io
+
+    assert cartera.io.__all__ == [
+        "REJECT_COLUMNS",
+        "Detected",
+        "LoadResult",
+        "read_table",
+        "sniff",
+        "suggest_mapping",
+    ]
+    assert REJECT_COLUMNS == ("file", "line", "column", "value", "reason")
