@@ -13,10 +13,10 @@ NOTE: a Central European file in cp1250 without enough text for
 charset-normalizer to recognise its language is therefore read as cp1252;
 set ``encoding`` for such files.
 
-pandas' C parser reads well-formed files in one vectorised pass. A file with a
-row of too many fields makes that parser fail, so such files are read again
-record by record with the ``csv`` module, which also reports the line of each
-record; only the rows that do not fit the header are rejected.
+pandas' C parser reads well-formed files in one vectorised pass. A row with
+too many fields makes that parser fail, so such a file is read again record
+by record with the ``csv`` module, which also reports the line of each record.
+Only the rows that do not fit the header are then rejected.
 """
 
 from __future__ import annotations
