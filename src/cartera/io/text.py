@@ -248,8 +248,8 @@ def _reject_short_rows(
 
     Only rows whose last cell is empty can be short, so only their lines are
     split again. A file without quote characters is counted in one vectorised
-    pass; otherwise each such line is split by the ``csv`` module. Rows with a
-    quoted cell spanning lines are not checked.
+    pass, and otherwise each such line is split by the ``csv`` module. Rows with
+    a quoted cell spanning lines are not checked.
     """
     none = rejects_frame(path, np.empty(0, "int64"), "", "", "")
     width = len(frame.columns)
