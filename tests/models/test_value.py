@@ -132,6 +132,8 @@ def test_cdnow_value_columns(cdnow_transactions: pd.DataFrame) -> None:
     assert accounts["p_alive"].between(0, 1).all()
 
 
+# Seven months of history do not identify the dropout parameters a and b.
+@pytest.mark.filterwarnings("ignore::cartera.errors.ConvergenceWarning")
 def test_accounts_after_as_of_left_out(ledger: pd.DataFrame) -> None:
     as_of = date(2023, 7, 31)
     result = fit_value(ledger, as_of, ValueConfig(model="bgnbd", draws=20))

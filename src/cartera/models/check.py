@@ -14,7 +14,10 @@ reported, as in Fader, Hardie and Lee (2005):
 
 Only accounts with a purchase by the calibration end take part. The best model
 is the one with the smaller per-account mean absolute error, because the
-forecasts are used to rank accounts. A tie goes to BG/NBD.
+forecasts are used to rank accounts. Errors within 0.5 % of the smallest count as
+a tie, which goes to the first model listed (BG/NBD by default): when both
+models fit no dropout at all they differ only in rounding, and BG/NBD is the
+faster and steadier of the two.
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ PURCHASE_MODELS: dict[str, type[PurchaseModel]] = {
     "bgnbd": BetaGeoModel,
     "pareto": ParetoNBDModel,
 }
+
+# Relative difference in mean absolute error below which two models tie.
+TIE_TOLERANCE = 0.005
 
 CHECK_COLUMNS = (
     "model",
@@ -147,12 +153,21 @@ def holdout_check(
         table["cumulative_forecast"], table["cumulative_actual"]
     )
     table = table[list(CHECK_COLUMNS)]
-    # Stable sort: on a tie the first listed model (BG/NBD by default) wins.
-    best = str(table.sort_values("mean_absolute_error", kind="stable")["model"].iloc[0])
+    best = choose_best(table)
     logger.info("holdout check on %d accounts: best model %s", len(calibration), best)
     return HoldoutCheck(
         table, best, len(calibration), length, calibration_end, holdout_end, unit
     )
+
+
+def choose_best(table: pd.DataFrame) -> str:
+    """Return the model with the smallest ``mean_absolute_error``, ties to the first.
+
+    Errors within :data:`TIE_TOLERANCE` of the smallest count as a tie.
+    """
+    errors = table["mean_absolute_error"]
+    tied = errors <= errors.min() * (1 + TIE_TOLERANCE)
+    return str(table.loc[tied, "model"].iloc[0])
 
 
 def _relative_error(forecast: pd.Series, actual: pd.Series) -> pd.Series:
