@@ -15,9 +15,9 @@ reported, as in Fader, Hardie and Lee (2005):
 Only accounts with a purchase by the calibration end take part. The best model
 is the one with the smaller per-account mean absolute error, because the
 forecasts are used to rank accounts. Errors within 0.5 % of the smallest count as
-a tie, which goes to the first model listed (BG/NBD by default): when both
-models fit no dropout at all they differ only in rounding, and BG/NBD is the
-faster and steadier of the two.
+a tie, which goes to the first model listed (BG/NBD by default). When both models
+fit no dropout at all, they differ only in rounding, and BG/NBD is the faster and
+steadier of the two.
 """
 
 from __future__ import annotations
