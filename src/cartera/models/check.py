@@ -72,6 +72,8 @@ class HoldoutCheck:
         Key of the model with the smaller mean absolute error.
     accounts
         Accounts in the check.
+    params
+        Each model's estimates on the calibration period, by model key.
     holdout_length
         Length of the holdout period, in ``unit``.
     """
@@ -79,6 +81,7 @@ class HoldoutCheck:
     table: pd.DataFrame
     best: str
     accounts: int
+    params: dict[str, dict[str, float]]
     holdout_length: float
     calibration_end: date
     holdout_end: date
@@ -130,8 +133,10 @@ def holdout_check(
     length = (holdout_end - calibration_end).days / days_per_unit(unit)
 
     rows = []
+    params = {}
     for key in models:
         model = PURCHASE_MODELS[key]().fit(calibration)
+        params[key] = model.params_
         forecast = model.expected_purchases(calibration, length)
         cumulative = model.expected_purchases_new(calibration["T"].to_numpy() + length)
         rows.append(
@@ -156,7 +161,14 @@ def holdout_check(
     best = choose_best(table)
     logger.info("holdout check on %d accounts: best model %s", len(calibration), best)
     return HoldoutCheck(
-        table, best, len(calibration), length, calibration_end, holdout_end, unit
+        table,
+        best,
+        len(calibration),
+        params,
+        length,
+        calibration_end,
+        holdout_end,
+        unit,
     )
 
 

@@ -178,10 +178,13 @@ def fit_value(
         )
     check = None
     key: str = config.model
+    start = None
     if key == "best":
         check = _choose(transactions, as_of, summary, config)
         key = check.best if check is not None else "bgnbd"
-    purchase_model = PURCHASE_MODELS[key]().fit(summary)
+        # The calibration estimates are a close start for the full history.
+        start = check.params[key] if check is not None else None
+    purchase_model = PURCHASE_MODELS[key](initial_params=start).fit(summary)
     spend_model = GammaGammaModel().fit(summary)
     logger.info(
         "value models: %s %s, Gamma-Gamma %s",
