@@ -178,9 +178,12 @@ def fit_value(
         )
     check = None
     key: str = config.model
+    start = None
     if key == "best":
         check = _choose(transactions, as_of, summary, config)
         key = check.best if check is not None else "bgnbd"
+        # The calibration estimates are a close start for the full history.
+        start = check.params.get(key) if check is not None else None
     spend_model = GammaGammaModel().fit(summary)
     # The chosen model first, then the others: a model that cannot predict on
     # these data (a fit at its parameter bounds) gives way to the next one.
@@ -188,7 +191,9 @@ def fit_value(
     failures: list[str] = []
     for candidate in candidates:
         try:
-            purchase_model = PURCHASE_MODELS[candidate]().fit(summary)
+            initial = start if candidate == key else None
+            purchase_model = PURCHASE_MODELS[candidate](initial_params=initial)
+            purchase_model.fit(summary)
             rng = np.random.default_rng(config.seed)
             draws = (
                 purchase_model.sample_params(config.draws, rng),
