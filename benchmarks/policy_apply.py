@@ -1,7 +1,7 @@
 """Benchmark apply_policy on a synthetic book of accounts.
 
-Each account has purchase, value and risk columns and three open invoices, a
-third of them past due. The run times the whole policy once after a warm-up on
+Each account has purchase, value and risk columns and three open invoices, about
+two thirds of them past due. The run times the whole policy once after a warm-up on
 a small book, so imports (scikit-learn above all) are not counted.
 
 Run::
