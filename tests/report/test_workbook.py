@@ -145,7 +145,7 @@ def test_dates_are_dates(
 ) -> None:
     workbook = load_workbook(write_workbook(make_result(lang), tmp_path / "c.xlsx"))
     sheet = workbook[SHEETS[lang][2]]
-    cells = _column(sheet, "due_date")
+    cells = _column(sheet, "Due date" if lang == "en" else "Vencimiento")
     assert cells[0].value == datetime(2025, 5, 1)
     assert cells[0].is_date
     assert all(cell.number_format == date_format for cell in cells)

@@ -40,6 +40,7 @@ from cartera.report.tables import (
     ColumnKind,
     ageing_summary,
     column_kind,
+    normalise_segments,
     plain_frame,
 )
 
@@ -115,7 +116,7 @@ def write_workbook(result: RunResult, path: Path) -> Path:
         ("accounts", result.accounts),
         ("worklist", _or_empty(result.worklist, WORKLIST_COLUMNS)),
         ("open_items", result.open_items),
-        ("segments", _or_empty(result.segments, SEGMENT_COLUMNS)),
+        ("segments", normalise_segments(_or_empty(result.segments, SEGMENT_COLUMNS))),
         ("ageing", ageing_summary(result)),
         ("rejects", _or_empty(result.rejects, REJECT_COLUMNS)),
     ]
