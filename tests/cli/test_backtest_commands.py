@@ -82,8 +82,8 @@ def test_cdnow_backtest_json(
     assert result["growth_basis"] == "clv"
 
 
-# NOTE: the value model's fit overflows in numpy's exp on this simulated ledger
-# and then fails, so the backtest ranks without it; the warning is not ours.
+# NOTE: on this simulated ledger the value model overflows in numpy's exp and
+# fails. The backtest then ranks without it, so the overflow warning is ignored.
 @pytest.mark.realdata
 @pytest.mark.filterwarnings("default::cartera.errors.CarteraWarning")
 @pytest.mark.filterwarnings("ignore:overflow encountered in exp:RuntimeWarning")
