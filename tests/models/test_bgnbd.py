@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import integrate, stats
+from scipy.special import hyp2f1
 
 from cartera.errors import ModelError
 from cartera.models.bgnbd import BetaGeoModel
@@ -138,3 +139,14 @@ def test_closed_form_failures_use_quadrature(a: float, b: float) -> None:
     direct, _ = integrate.quad(purchases, 0, 1, points=[mode], limit=200)
     assert np.isfinite(expected)
     assert expected == pytest.approx(direct, rel=2e-3)
+
+
+def test_new_customer_expectation_matches_closed_form() -> None:
+    """E[X(t)] = (a+b-1)/(a-1) · [1 - (α/(α+t))^r 2F1(r, b; a+b-1; t/(α+t))],
+    as given by Fader, Hardie and Lee (2005)."""
+    r, alpha, a, b = (PUBLISHED[k] for k in ("r", "alpha", "a", "b"))
+    t = np.array([1.0, 39.0, 78.0, 520.0])
+    closed = (a + b - 1) / (a - 1)
+    closed *= 1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, t / (alpha + t))
+    model = BetaGeoModel.from_params(**PUBLISHED)
+    np.testing.assert_allclose(model.expected_purchases_new(t), closed, rtol=1e-10)

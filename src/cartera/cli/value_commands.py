@@ -38,22 +38,24 @@ def register(app: typer.Typer) -> None:
 TRANSACTIONS_OPTION = typer.Option(
     None,
     "--transactions",
-    help="Transactions file (account_id, date, amount); "
-    "defaults to [input.transactions] path in the config.",
+    help="Transactions file (account_id, date, amount). "
+    "Defaults to input.transactions.path in the config.",
 )
 CONFIG_OPTION = typer.Option(None, "--config", help="cartera.toml with input settings.")
 UNIT_OPTION = typer.Option(UnitChoice.weeks, "--unit", help="Time unit of the models.")
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON instead of text.")
 
 
+def _date_option(flag: str, help: str) -> Any:
+    """Return a required ``YYYY-MM-DD`` option."""
+    return typer.Option(..., flag, formats=["%Y-%m-%d"], help=f"{help} (YYYY-MM-DD).")
+
+
 @value_app.command("fit")
 def fit(
     transactions: Path | None = TRANSACTIONS_OPTION,
-    calibration_end: datetime = typer.Option(
-        ...,
-        "--calibration-end",
-        formats=["%Y-%m-%d"],
-        help="Last day of the history to fit on (YYYY-MM-DD).",
+    calibration_end: datetime = _date_option(
+        "--calibration-end", "Last day of the history to fit on"
     ),
     model: ModelChoice = typer.Option(
         ModelChoice.all, "--model", help="Purchase model to fit."
@@ -100,17 +102,11 @@ def fit(
 @value_app.command("check")
 def check(
     transactions: Path | None = TRANSACTIONS_OPTION,
-    calibration_end: datetime = typer.Option(
-        ...,
-        "--calibration-end",
-        formats=["%Y-%m-%d"],
-        help="Last day of the calibration period (YYYY-MM-DD).",
+    calibration_end: datetime = _date_option(
+        "--calibration-end", "Last day of the calibration period"
     ),
-    holdout_end: datetime = typer.Option(
-        ...,
-        "--holdout-end",
-        formats=["%Y-%m-%d"],
-        help="Last day of the holdout period (YYYY-MM-DD).",
+    holdout_end: datetime = _date_option(
+        "--holdout-end", "Last day of the holdout period"
     ),
     unit: UnitChoice = UNIT_OPTION,
     config: Path | None = CONFIG_OPTION,
