@@ -1,8 +1,9 @@
 """Compute every per-account and per-invoice feature of a workspace as of a date.
 
 The ``*_expr`` functions return Ibis expressions without running them, so the same
-code can run on any SQL backend Ibis supports. :func:`compute_features` runs them
-on the workspace and returns pandas frames.
+code can run on any SQL backend Ibis supports. They run only the small
+``DISTINCT`` queries that find the ledger's currencies. :func:`compute_features`
+runs the expressions on the workspace and returns pandas frames.
 """
 
 from __future__ import annotations
@@ -82,13 +83,15 @@ def compute_features(ws: Workspace, as_of: date, config: Config) -> Features:
     MixedCurrencyError
         The ledger contains several currencies and rates to convert them are
         missing.
+    InputError
+        A table lacks a required column, or an FX rate is not a positive number.
     """
     plan = plan_currency(ws, config.money)
     inputs = ledger_inputs(ws, as_of, plan, ws.minor_units)
 
     # Directed totals, the pool and the allocation feed several outputs, so each
-    # is computed once. The inputs are not copied: at ten million invoices a copy
-    # costs more memory than recomputing their filters saves time.
+    # is computed once. The inputs are not copied into tables, because at ten
+    # million invoices a copy takes hundreds of MB and their filters are cheap.
     with ExitStack() as stack:
         directed = stack.enter_context(ws.materialized(directed_totals_expr(inputs)))
         events = stack.enter_context(
@@ -179,12 +182,3 @@ def _to_pandas(table: ir.Table) -> pd.DataFrame:
         if name in frame.columns and frame[name].dtype.kind == "M":
             frame[name] = frame[name].astype("datetime64[s]")
     return frame.reset_index(drop=True)
-
-
-__all__ = [
-    "Features",
-    "account_features_expr",
-    "compute_features",
-    "open_items_expr",
-    "settlements_expr",
-]

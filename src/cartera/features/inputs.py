@@ -16,6 +16,9 @@ import ibis
 import ibis.expr.datatypes as dt
 import pandas as pd
 
+from cartera.errors import InputError
+from cartera.schema import TABLES
+
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
@@ -73,10 +76,18 @@ class LedgerInputs:
 def ledger_inputs(
     ws: Workspace, as_of: date, plan: CurrencyPlan, minor_units: int
 ) -> LedgerInputs:
-    """Build the as-of views of the canonical tables in ``ws``."""
+    """Build the as-of views of the canonical tables in ``ws``.
+
+    Raises
+    ------
+    InputError
+        A loaded table lacks a required column of :mod:`cartera.schema`.
+    """
     money = dt.Decimal(18, minor_units)
     cutoff = ibis.literal(as_of, type="date")
     tables = ws.canonical_tables()
+    for name, table in tables.items():
+        _check_required(name, table)
 
     if "invoices" in tables:
         raw = tables["invoices"]
@@ -140,6 +151,17 @@ def ledger_inputs(
         _account_ids(tables),
         has_disputed,
     )
+
+
+def _check_required(name: str, table: ir.Table) -> None:
+    """Raise InputError when ``table`` lacks a required canonical column."""
+    missing = [c for c in TABLES[name].required if c not in table.columns]
+    if missing:
+        raise InputError(
+            f"table {name} is missing the required column {', '.join(missing)}. "
+            f"Its columns are {', '.join(table.columns)}",
+            hint=f"map those columns under [input.{name}.columns] in cartera.toml",
+        )
 
 
 def _account_ids(tables: dict[str, ir.Table]) -> ir.Table:
