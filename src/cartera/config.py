@@ -196,7 +196,7 @@ class CapacityConfig(_Section):
 
 Channel = Literal["email", "phone", "letter", "escalation"]
 
-# Minutes a collection action takes when a dunning level does not say.
+# Minutes a collection action takes when a dunning level sets none.
 DEFAULT_CHANNEL_MINUTES: dict[str, float] = {
     "email": 2.0,
     "phone": 10.0,

@@ -167,6 +167,7 @@ def test_bad_rows_rejected_with_lines(tmp_path: Path) -> None:
     )
     result = read_table(path, "invoices")
     rejects = result.rejects
+
     assert list(rejects.columns) == list(REJECT_COLUMNS)
     assert result.rows_read == 6
     assert result.rows_read == len(result.frame) + len(rejects)
@@ -222,3 +223,43 @@ def test_doc_type_and_currency_normalised(tmp_path: Path) -> None:
         "invalid currency, expected an ISO 4217 code such as EUR",
         "invalid doc_type, expected credit_note or invoice",
     ]
+
+
+def test_unprovided_optional_columns_left_out(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "invoices.csv",
+        "invoice_id,account_id,issue_date,due_date,amount,region\n"
+        "I1,A,2025-01-01,2025-01-31,100.00,Norte\n",
+    )
+    frame = read_table(path, "invoices").frame
+    assert list(frame.columns) == [
+        "invoice_id",
+        "account_id",
+        "issue_date",
+        "due_date",
+        "amount",
+        "region",
+    ]
+
+
+def test_amount_column_without_amounts(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "sales.csv",
+        "account_id,date,amount\nA,2025-01-02,one\nB,2025-01-03,two\n",
+    )
+    with pytest.raises(InputError) as caught:
+        read_table(path, "transactions")
+    assert caught.value.message.endswith(
+        "is invalid (invalid amount), for example 'one' on line 2"
+    )
+    assert "every value of column 'amount'" in caught.value.message
+
+
+def test_configured_date_format_fits_nothing(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "sales.csv",
+        "account_id,date,amount\nA,2025-01-02,1\nB,2025-01-03,2\n",
+    )
+    source = TableSource(date_formats={"date": "%d/%m/%Y"})
+    with pytest.raises(InputError, match=r"invalid date for format %d/%m/%Y"):
+        read_table(path, "transactions", source)

@@ -20,10 +20,10 @@ HOLDOUT_END = date(1998, 6, 30)
 def test_cdnow_holdout_forecasts(cdnow_transactions: pd.DataFrame) -> None:
     """Weeks 1-39 calibrate, weeks 40-78 are held out.
 
-    Source: Fader, Hardie and Lee (2005), "Counting your customers the easy
-    way", Marketing Science 24(2), which tracks cumulative repeat purchases of
-    the CDNOW sample over weeks 40-78: 1,882 repeat purchases in the holdout,
-    with the BG/NBD about 4 % low at week 78 and the Pareto/NBD under 2 % low.
+    Reference figures for the CDNOW sample: 1,882 repeat purchases in weeks
+    40-78. In the cumulative tracking comparison of Fader, Hardie and Lee
+    (2005), "Counting your customers the easy way", Marketing Science 24(2),
+    the BG/NBD is about 4 % low at week 78 and the Pareto/NBD under 2 % low.
     """
     check = holdout_check(cdnow_transactions, CALIBRATION_END, HOLDOUT_END)
     table = check.table.set_index("model")

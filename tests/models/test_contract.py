@@ -11,8 +11,10 @@ import pytest
 from cartera.errors import NotFittedError
 from cartera.models.base import Estimator
 from cartera.models.bgnbd import BetaGeoModel
+from cartera.models.conversion import ConversionModel
 from cartera.models.gammagamma import GammaGammaModel
 from cartera.models.pareto import ParetoNBDModel
+from cartera.models.risk import LatePaymentModel
 from cartera.models.simulate import simulate_bgnbd, simulate_spend
 
 # Each entry: the settings given to the constructor, and a prediction to call.
@@ -32,8 +34,23 @@ MODELS: list[tuple[type[Estimator], dict[str, object], Callable[..., object]]] =
         {"max_iter": 500, "tol": 1e-8},
         lambda model, summary: model.expected_spend(summary),
     ),
+    (
+        LatePaymentModel,
+        {"min_history": 2, "random_state": 3},
+        lambda model, data: model.predict(data)["p_late"],
+    ),
+    (
+        ConversionModel,
+        {"exclude": ["call_notes"], "max_auc": 0.9, "random_state": 3},
+        lambda model, data: model.predict_proba(data),
+    ),
 ]
 IDS = [cls.__name__ for cls, _, _ in MODELS]
+# Models trained on tables other than the per-account summary: how to fit them.
+FIT_ON: dict[type[Estimator], str] = {
+    LatePaymentModel: "invoices",
+    ConversionModel: "leads",
+}
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +63,65 @@ def summary() -> pd.DataFrame:
     frame["monetary_value"] = simulate_spend(spend, frame["frequency"], rng)
     frame.index = frame.index.map(lambda i: f"acc{i}")
     return frame
+
+
+@pytest.fixture(scope="module")
+def invoices() -> pd.DataFrame:
+    """Net-30 invoices of 20 accounts, late at a rate set per account."""
+    rng = np.random.default_rng(7)
+    account = rng.integers(0, 20, size=400)
+    issue = pd.Timestamp("2024-01-01") + pd.to_timedelta(
+        rng.integers(0, 300, size=400), unit="D"
+    )
+    due = issue + pd.Timedelta(days=30)
+    late = rng.random(400) < (account / 25.0)
+    paid = due + pd.to_timedelta(np.where(late, rng.integers(1, 50, 400), -5), unit="D")
+    return pd.DataFrame(
+        {
+            "invoice_id": [f"inv{i}" for i in range(400)],
+            "account_id": [f"acc{a}" for a in account],
+            "issue_date": issue,
+            "due_date": due,
+            "amount": rng.uniform(10.0, 500.0, size=400).round(2),
+            "paid_date": paid,
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def leads() -> pd.DataFrame:
+    """Leads whose conversion follows time on site."""
+    rng = np.random.default_rng(7)
+    minutes = rng.exponential(10.0, size=400)
+    converted = rng.random(400) < 1.0 / (1.0 + np.exp(1.5 - 0.15 * minutes))
+    return pd.DataFrame(
+        {
+            "minutes": minutes,
+            "note": rng.choice(["a", "b"], size=400),
+            "converted": converted,
+        }
+    )
+
+
+def fit(model: Estimator, data: dict[str, pd.DataFrame]) -> object:
+    """Call the model's ``fit`` on the table it is trained on."""
+    table = FIT_ON.get(type(model))
+    if table == "invoices":
+        return model.fit(data["invoices"], pd.Timestamp("2025-03-01").date())  # type: ignore[attr-defined]
+    if table == "leads":
+        return model.fit(data["leads"])  # type: ignore[attr-defined]
+    return model.fit(data["summary"])  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def data(
+    summary: pd.DataFrame, invoices: pd.DataFrame, leads: pd.DataFrame
+) -> dict[str, pd.DataFrame]:
+    return {"summary": summary, "invoices": invoices, "leads": leads}
+
+
+def table_of(cls: type[Estimator], data: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    return data[FIT_ON.get(cls, "summary")]
 
 
 @pytest.mark.parametrize(("cls", "settings", "predict"), MODELS, ids=IDS)
@@ -61,12 +137,12 @@ def test_predict_before_fit_raises(
     cls: type[Estimator],
     settings: dict[str, object],
     predict: Callable[..., object],
-    summary: pd.DataFrame,
+    data: dict[str, pd.DataFrame],
 ) -> None:
     model = cls(**settings)
     assert not model.is_fitted()
     with pytest.raises(NotFittedError, match="not fitted"):
-        predict(model, summary)
+        predict(model, table_of(cls, data))
 
 
 @pytest.mark.parametrize(("cls", "settings", "predict"), MODELS, ids=IDS)
@@ -74,17 +150,18 @@ def test_fit_returns_self_with_learned_values(
     cls: type[Estimator],
     settings: dict[str, object],
     predict: Callable[..., object],
-    summary: pd.DataFrame,
+    data: dict[str, pd.DataFrame],
 ) -> None:
     model = cls(**settings)
     learned_before = [name for name in vars(model) if name.endswith("_")]
-    fitted = model.fit(summary)  # type: ignore[attr-defined]
+    fitted = fit(model, data)
     learned_after = [name for name in vars(model) if name.endswith("_")]
 
     assert fitted is model
     assert learned_before == []
-    assert "params_" in learned_after
+    assert model._fitted_attribute in learned_after
     assert model.get_params() == settings
-    values = np.asarray(predict(model, summary))
-    assert values.shape == (len(summary),)
+    table = table_of(cls, data)
+    values = np.asarray(predict(model, table))
+    assert values.shape == (len(table),)
     assert np.isfinite(values).all()

@@ -68,7 +68,7 @@ def test_capacity_sizes(n, minutes, per, time_share, expected):
     assert sizes.tier1 <= sizes.tier2 <= sizes.tier3
 
 
-def test_capacity_without_tier_two_minutes_is_a_config_error():
+def test_capacity_missing_tier_two_minutes():
     capacity = CapacityConfig(minutes_per_contact={"1": 30.0})
 
     with pytest.raises(ConfigError, match="tier 2"):

@@ -8,6 +8,7 @@ import typer
 def register(app: typer.Typer) -> None:
     from cartera.cli import (
         backtest_commands,
+        evaluate_commands,
         inspect_command,
         run_commands,
         value_commands,
@@ -17,3 +18,4 @@ def register(app: typer.Typer) -> None:
     inspect_command.register(app)
     value_commands.register(app)
     backtest_commands.register(app)
+    evaluate_commands.register(app)

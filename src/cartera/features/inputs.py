@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 # Tables whose accounts get a row of features.
 ACCOUNT_TABLES = ("invoices", "payments", "transactions", "accounts")
 
-# Text values of a ``disputed`` column read as true; other values are false.
+# Text values of a ``disputed`` column that mean true. Other values mean false.
 TRUE_WORDS = ("yes", "y", "true", "t", "1", "si", "sí", "s")
 
 
@@ -169,8 +169,10 @@ _DOCUMENT_SCHEMA = {
 
 
 def _documents(raw: ir.Table, plan: CurrencyPlan, money: dt.DataType) -> ir.Table:
-    """Normalise the ``invoices`` table; a credit note has a negative amount or
-    ``doc_type = credit_note``."""
+    """Normalise the ``invoices`` table and flag its credit notes.
+
+    A credit note has a negative amount or ``doc_type = credit_note``.
+    """
     amount = _money(raw, "amount", money)
     is_credit = amount < 0
     if "doc_type" in raw.columns:
@@ -219,7 +221,7 @@ _APPLICATION_SCHEMA = {
 
 
 def _empty(schema: dict[str, str], money: dt.DataType) -> ir.Table:
-    """Return an empty in-memory table with ``schema``; ``money`` is a decimal."""
+    """Return an empty in-memory table with ``schema``, "money" meaning ``money``."""
     types = {
         name: money if kind == "money" else dt.dtype(kind)
         for name, kind in schema.items()
@@ -235,7 +237,7 @@ def _text(raw: ir.Table, name: str) -> ir.StringValue:
 
 
 def _date(raw: ir.Table, name: str) -> ir.DateValue:
-    """Return column ``name`` as a date; a timestamp loses its time of day."""
+    """Return column ``name`` as a date, dropping the time of day of a timestamp."""
     if name not in raw.columns:
         return ibis.null("date")
     column = raw[name]

@@ -1,11 +1,11 @@
 """Reading delimited and whitespace-separated text files as text cells.
 
-Encoding and delimiter are detected unless the source sets them. Encoding:
-a byte-order mark decides first; then the file is decoded as strict UTF-8; a
-file that is not UTF-8 goes to charset-normalizer, except that cp1252 (the
-Windows code page Excel saves CSV in for Western Europe and the Americas) wins
-when it decodes the file and charset-normalizer either scores it as well as its
-best guess or recognises no language at all. On short Spanish or French files
+Encoding and delimiter are detected unless the source sets them. For the
+encoding, a byte-order mark decides first. Otherwise the file is decoded as
+strict UTF-8, and a file that is not UTF-8 goes to charset-normalizer. cp1252,
+the Windows code page Excel saves CSV in for Western Europe and the Americas,
+wins when it decodes the file and charset-normalizer either scores it as well
+as its best guess or recognises no language at all. On short Spanish or French files
 charset-normalizer 3.5 ranks cp1250 or cp1125 first, which turn ``ñ`` into
 ``ń`` and ``€`` into a Cyrillic letter.
 
@@ -25,6 +25,7 @@ import codecs
 import csv
 import io
 import logging
+import re
 import warnings
 from collections import Counter
 from pathlib import Path
@@ -44,6 +45,10 @@ _CANDIDATES = (",", ";", "\t", "|")
 _SAMPLE_CHARS = 65_536
 _SAMPLE_LINES = 200
 _MAX_SHOWN = 120
+# Names a configuration may use for delimiters that are awkward to type.
+_DELIMITER_NAMES = {"tab": "\t", "whitespace": WHITESPACE, "\\s+": WHITESPACE}
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+_LEADING_BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n|\n|\r))+")
 
 
 def detect_encoding(raw: bytes, path: Path) -> str:
@@ -69,7 +74,9 @@ def detect_encoding(raw: bytes, path: Path) -> str:
         pass
     else:
         return "utf-8"
-    return _guess_legacy_encoding(raw)
+    encoding = _guess_legacy_encoding(raw)
+    logger.info("%s is not UTF-8; reading it as %s", path, encoding)
+    return encoding
 
 
 def _guess_legacy_encoding(raw: bytes) -> str:
@@ -118,8 +125,8 @@ def detect_delimiter(text: str) -> str:
     """Return the delimiter whose field count is steadiest over the first lines.
 
     A candidate character is scored by the share of sample lines that have the
-    most common field count, then by that count; it must split lines into at
-    least two fields. When no character does, runs of whitespace are tried.
+    most common field count, then by that count, and it must split lines into
+    at least two fields. When no character does, runs of whitespace are tried.
     A file with a single column gets ``","``.
     """
     sample = text[:_SAMPLE_CHARS]
@@ -169,26 +176,46 @@ def read_text(
         raise InputError(
             f"{path} is empty", hint="pass the file that holds the data rows"
         )
+    if delimiter is not None:
+        delimiter = _DELIMITER_NAMES.get(delimiter, delimiter)
     delimiter = delimiter or detect_delimiter(text)
-    if delimiter in ("\\s+", "whitespace"):
-        delimiter = WHITESPACE
+
+    # Blank lines before the header would otherwise be taken as the header.
+    leading = _LEADING_BLANK_LINES.match(text)
+    skipped = len(_LINE_BREAK.findall(leading.group(0))) if leading else 0
+    text = text[leading.end() :] if leading else text
+
     try:
         with warnings.catch_warnings():
             # A first row wider than the header is only a warning in pandas.
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame, lines = _read_fast(text, delimiter, header)
+            data = _utf8_bytes(raw, text, encoding, trimmed=skipped > 0)
+            frame, lines = _read_fast(data, delimiter, header)
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         logger.info("%s has malformed rows (%s); reading it row by row", path, exc)
         frame, lines, malformed = _read_records(path, text, delimiter, header)
+        malformed["line"] += skipped
     else:
         malformed = rejects_frame(path, np.empty(0, "int64"), "", "", "")
-    frame, lines = drop_blank_rows(frame, lines)
+    frame, lines = drop_blank_rows(frame, lines + skipped)
     return RawTable(frame, lines, malformed, encoding, delimiter, header)
 
 
+def _utf8_bytes(raw: bytes, text: str, encoding: str, trimmed: bool) -> bytes:
+    """Return ``text`` as UTF-8, reusing the file's bytes when they are the same.
+
+    An untrimmed UTF-8 file is passed to pandas as it is, without a second copy.
+    """
+    if encoding == "utf-8" and not trimmed:
+        return raw
+    return text.encode("utf-8")
+
+
 def _read_fast(
-    text: str, delimiter: str, header: bool
+    data: bytes, delimiter: str, header: bool
 ) -> tuple[pd.DataFrame, np.ndarray]:
+    # NOTE: pandas fills the missing cells of a row shorter than the header with
+    # "", so such a row is rejected only when a required cell is among them.
     options: dict[str, object] = {
         "dtype": str,
         "keep_default_na": False,
@@ -201,7 +228,7 @@ def _read_fast(
         options["sep"] = r"\s+"
     else:
         options["sep"] = delimiter
-    frame = pd.read_csv(io.StringIO(text), **options)  # type: ignore[call-overload]
+    frame = pd.read_csv(io.BytesIO(data), encoding="utf-8", **options)  # type: ignore[call-overload]
     if not header:
         frame.columns = numbered_columns(len(frame.columns))
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -241,7 +268,7 @@ def _read_records(
     bad_reasons: list[str] = []
     width: int | None = None
     names: list[str] = []
-    for start, record in _numbered_records(text, delimiter):
+    for start, record in _numbered_records(path, text, delimiter):
         if not any(cell.strip() for cell in record):
             continue
         if width is None:
@@ -259,21 +286,37 @@ def _read_records(
             continue
         records.append(record)
         starts.append(start)
+    if bad_lines and not records:
+        raise InputError(
+            f"no row of {path} has the {width} fields of its first line, for "
+            f"example line {bad_lines[0]}: {bad_reasons[0]}",
+            hint="check the delimiter (set delimiter for this input) and whether "
+            "the file has a header (set header = false if not)",
+        )
     frame = pd.DataFrame(records, columns=names, dtype="str")
     malformed = rejects_frame(path, np.array(bad_lines), "", bad_values, bad_reasons)
     return frame, np.array(starts, dtype="int64"), malformed
 
 
-def _numbered_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+def _numbered_records(
+    path: Path, text: str, delimiter: str
+) -> list[tuple[int, list[str]]]:
     """Split ``text`` into records, each with the physical line it starts on."""
     if delimiter == WHITESPACE:
-        return [(i, line.split()) for i, line in enumerate(text.splitlines(), 1)]
+        lines = _LINE_BREAK.split(text)
+        return [(i, line.split()) for i, line in enumerate(lines, 1)]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     numbered = []
     start = 1
-    for record in reader:
-        numbered.append((start, record))
-        start = reader.line_num + 1
+    try:
+        for record in reader:
+            numbered.append((start, record))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(
+            f"{path} cannot be split into fields at line {start}: {exc}",
+            hint="check the quoting on that line, or set delimiter for this input",
+        ) from exc
     return numbered
 
 

@@ -1,1 +1,1 @@
-"""Models fitted on per-account summaries: purchase, spend and lifetime value."""
+"""Models: account value, late payment of invoices and conversion of leads."""

@@ -13,8 +13,8 @@ reported, as in Fader, Hardie and Lee (2005):
    repeat occasions up to the holdout end.
 
 Only accounts with a purchase by the calibration end take part. The best model
-is the one with the smaller per-account mean absolute error, since the forecasts
-are used to rank accounts; a tie goes to BG/NBD.
+is the one with the smaller per-account mean absolute error, because the
+forecasts are used to rank accounts. A tie goes to BG/NBD.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -124,9 +125,7 @@ class ValueResult:
         point = potential(
             self.purchase_model.param_vector, self.spend_model.param_vector
         )
-        drawn = np.array(
-            [potential(p, s) for p, s in zip(*self._draws, strict=True)]
-        ).reshape(-1, len(names))
+        drawn = _over_draws(potential, self._draws).reshape(-1, len(names))
         low, high = _interval(drawn, point, self.config.interval)
 
         counts = labels.value_counts()
@@ -197,7 +196,10 @@ def fit_value(
         spend_model.sample_params(config.draws, rng),
     )
     accounts = _account_values(summary, purchase_model, spend_model, draws, config)
-    all_ids = pd.Index(transactions["account_id"].astype(str).unique()).sort_values()
+    seen = pd.to_datetime(transactions["date"]) <= pd.Timestamp(as_of)
+    all_ids = pd.Index(
+        transactions.loc[seen, "account_id"].astype(str).unique()
+    ).sort_values()
     accounts = accounts.reindex(all_ids, fill_value=0.0)
     accounts.index.name = "account_id"
     return ValueResult(
@@ -263,8 +265,11 @@ def _account_values(
         summary["T"],
         summary["monetary_value"],
     )
+    # Each distinct row carries its first account's id, so errors name one.
     rows = pd.DataFrame(
-        groups.values, columns=["frequency", "recency", "T", "monetary_value"]
+        groups.values,
+        columns=["frequency", "recency", "T", "monetary_value"],
+        index=summary.index[groups.first],
     )
     horizon = months_to_units(config.horizon_months, config.unit)
 
@@ -279,7 +284,7 @@ def _account_values(
         )
 
     point = clv(purchase_model.param_vector, spend_model.param_vector)
-    drawn = np.array([clv(p, s) for p, s in zip(*draws, strict=True)])
+    drawn = _over_draws(clv, draws)
     low, high = _interval(drawn, point, config.interval)
     values = pd.DataFrame(
         {
@@ -291,8 +296,44 @@ def _account_values(
             "expected_spend": spend_model.expected_spend(rows),
         }
     )
-    result = values.iloc[groups.inverse].set_index(summary.index)
-    return result
+    return values.iloc[groups.inverse].set_index(summary.index)
+
+
+def _over_draws(
+    function: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    draws: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """Evaluate ``function`` on each pair of parameter draws, one row per draw.
+
+    A draw whose predictions are not finite is left out with a warning. Draws
+    far out on a flat likelihood can reach parameters that the closed forms
+    cannot evaluate.
+
+    Raises
+    ------
+    ModelError
+        Fewer than half of the draws give finite predictions.
+    """
+    rows = []
+    for purchase, spend in zip(*draws, strict=True):
+        try:
+            rows.append(function(purchase, spend))
+        except ModelError:
+            continue
+    total = len(draws[0])
+    if len(rows) < total / 2:
+        raise ModelError(
+            f"only {len(rows)} of {total} parameter draws give finite predictions",
+            hint="set value.model to the other purchase model, or use more history",
+        )
+    if len(rows) < total:
+        warnings.warn(
+            f"{total - len(rows)} of {total} parameter draws gave non-finite "
+            "predictions and were left out of the intervals",
+            DataQualityWarning,
+            stacklevel=3,
+        )
+    return np.array(rows)
 
 
 def _interval(

@@ -1,0 +1,181 @@
+"""``cartera evaluate``: honest evaluation of the late-payment and conversion models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.table import Table
+
+    from cartera.config import Config, TableName
+    from cartera.models.leakage import LeakageReport
+
+evaluate_app = typer.Typer(
+    help="Measure the risk and conversion models on held-out data.",
+    no_args_is_help=True,
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(evaluate_app, name="evaluate")
+
+
+@evaluate_app.command("risk")
+def risk(
+    invoices: Path = typer.Option(
+        ..., "--invoices", help="Invoice ledger (CSV or Excel) with settlement dates."
+    ),
+    test_from: datetime = typer.Option(
+        ...,
+        "--test-from",
+        formats=["%Y-%m-%d"],
+        help="First issue date of the test invoices (YYYY-MM-DD); training uses "
+        "invoices settled before it.",
+    ),
+    out: Path = typer.Option(
+        ..., "--out", help="CSV written with invoice_id, p_late, lateness_class."
+    ),
+    config: Path | None = typer.Option(
+        None, "--config", help="cartera.toml with the column mapping of the ledger."
+    ),
+    min_history: int | None = typer.Option(
+        None,
+        "--min-history",
+        help="Settled invoices below which segment rates are used "
+        "(default: risk.min_history of the config, 3).",
+    ),
+) -> None:
+    """Train on invoices settled before --test-from and score the later ones."""
+    from cartera.cli import console
+    from cartera.models.risk import evaluate_late_payment
+
+    settings = _load_config(config)
+    ledger = _read(invoices, "invoices", config)
+    if min_history is None:
+        min_history = settings.risk.min_history
+    evaluation = evaluate_late_payment(
+        ledger, test_from.date(), min_history=min_history
+    )
+    _write_csv(evaluation.scores, out)
+
+    console.out.print(
+        f"trained on {evaluation.n_train} invoices settled before "
+        f"{test_from.date()}; scored {evaluation.n_test} settled invoices issued "
+        "on or after it"
+    )
+    console.out.print(f"AUC             {evaluation.auc:.4f}")
+    console.out.print(
+        f"accuracy        {evaluation.accuracy:.4f}  (late if p_late >= 0.5)"
+    )
+    console.out.print(f"class accuracy  {evaluation.class_accuracy:.4f}")
+    console.out.print(f"Brier score     {evaluation.brier:.4f}")
+    console.out.print(_calibration_table(evaluation.calibration))
+    console.info(f"wrote {len(evaluation.scores)} scores to {out}")
+
+
+@evaluate_app.command("conversion")
+def conversion(
+    leads: Path = typer.Option(
+        ..., "--leads", help="Leads table (CSV or Excel) with the outcome column."
+    ),
+    folds: int = typer.Option(5, "--folds", help="Cross-validation folds."),
+    target: str = typer.Option(
+        "converted", "--target", help="Column that records conversion (0/1, yes/no)."
+    ),
+    exclude: list[str] = typer.Option(
+        [],
+        "--exclude",
+        help="Column filled in after the outcome; repeat for several.",
+    ),
+    config: Path | None = typer.Option(
+        None, "--config", help="cartera.toml with the column mapping of the leads."
+    ),
+) -> None:
+    """Print the cross-validated AUC of the conversion model and the leakage report."""
+    from cartera.cli import console
+    from cartera.models.conversion import cross_validate_conversion
+
+    table = _read(leads, "leads", config)
+    evaluation = cross_validate_conversion(table, target, folds=folds, exclude=exclude)
+    fold_text = ", ".join(f"{auc:.4f}" for auc in evaluation.fold_auc)
+    console.out.print(
+        f"cross-validated AUC  {evaluation.auc:.4f}  ({folds} folds: {fold_text})"
+    )
+    console.out.print(_leakage_table(evaluation.report))
+    for column, reason in evaluation.dropped.items():
+        console.out.print(f"not used: {column} ({reason})", highlight=False)
+
+
+def _load_config(path: Path | None) -> Config:
+    from cartera.config import load_config
+
+    return load_config(path)
+
+
+def _read(path: Path, table: TableName, config: Path | None) -> pd.DataFrame:
+    from cartera.cli import console
+    from cartera.io import read_table
+
+    source = _load_config(config).input.source(table) if config else None
+    loaded = read_table(path, table, source)
+    if len(loaded.rejects):
+        console.info(
+            f"{len(loaded.rejects)} of {loaded.rows_read} rows of {path} were "
+            "rejected and left out; run 'cartera inspect' to list them"
+        )
+    return loaded.frame
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    from cartera.errors import InputError
+
+    try:
+        frame.to_csv(path, index=False)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write {path}: {exc.strerror}",
+            hint="choose an --out path in a folder you can write to",
+        ) from exc
+
+
+def _calibration_table(calibration: pd.DataFrame) -> Table:
+    from rich.table import Table
+
+    view = Table(title="calibration of p_late")
+    for name in ("p_late bin", "invoices", "mean predicted", "observed late"):
+        view.add_column(name, justify="right")
+    for row in calibration.to_dict("records"):
+        view.add_row(
+            str(row["bin"]),
+            str(row["count"]),
+            f"{row['mean_predicted']:.3f}",
+            f"{row['observed']:.3f}",
+        )
+    return view
+
+
+def _leakage_table(report: LeakageReport) -> Table:
+    import pandas as pd
+    from rich.table import Table
+
+    view = Table(title="leakage report: each column scored alone")
+    view.add_column("column")
+    for name in ("AUC", "AUC where filled", "filled"):
+        view.add_column(name, justify="right")
+    view.add_column("verdict")
+    scores = report.scores.sort_values("auc", ascending=False)
+    for row in scores.to_dict("records"):
+        filled_auc = row["auc_filled"]
+        view.add_row(
+            str(row["column"]),
+            f"{row['auc']:.3f}",
+            "" if pd.isna(filled_auc) else f"{filled_auc:.3f}",
+            f"{row['filled_share']:.0%}",
+            f"dropped: {row['reason']}" if row["dropped"] else "kept",
+        )
+    return view

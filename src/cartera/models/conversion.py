@@ -1,0 +1,325 @@
+"""Conversion: the chance that a prospect (a lead) becomes a customer.
+
+Rules:
+
+1. ``Select`` (the default option of a web form) and blank text are missing
+   values. Text is stripped of surrounding spaces.
+2. Identifier columns (one distinct value per row) and constant columns carry no
+   signal and are not features.
+3. Every other column goes through the leakage guard
+   (:mod:`cartera.models.leakage`) before training. Columns the caller knows are
+   filled in after follow-up are passed in ``exclude``.
+4. The model is gradient boosting with native categorical splits, calibrated by
+   isotonic regression over cross-validation folds.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Self
+
+import numpy as np
+import pandas as pd
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import StratifiedKFold
+
+from cartera.errors import InputError, LeakageWarning, ModelError
+from cartera.models._columns import is_text, parse_numeric_text
+from cartera.models._threads import single_thread
+from cartera.models.base import Estimator
+from cartera.models.leakage import LeakageReport, screen_columns
+
+logger = logging.getLogger(__name__)
+
+MISSING_MARKERS = ("Select", "")
+# Most frequent levels kept per categorical column; rarer ones become missing.
+MAX_CATEGORIES = 100
+_TRUE = {"1", "true", "yes", "y", "t"}
+_FALSE = {"0", "false", "no", "n", "f"}
+
+_BOOSTING: dict[str, Any] = {
+    "max_iter": 150,
+    "learning_rate": 0.06,
+    "max_leaf_nodes": 15,
+    "l2_regularization": 1.0,
+    "categorical_features": "from_dtype",
+}
+_CALIBRATION_FOLDS = 5
+
+
+def clean_leads(leads: pd.DataFrame) -> pd.DataFrame:
+    """Apply rule 1 and read text columns that hold numbers as numbers."""
+    out = leads.copy()
+    for column in out.columns:
+        values = out[column]
+        if is_text(values):
+            text = values.astype("string").str.strip()
+            out[column] = parse_numeric_text(text.mask(text.isin(MISSING_MARKERS)))
+    return out
+
+
+def binary_target(values: pd.Series) -> pd.Series:
+    """Read a 0/1, true/false or yes/no column as 0/1 integers.
+
+    Raises
+    ------
+    InputError
+        A value is blank or outside those spellings.
+    """
+    if pd.api.types.is_bool_dtype(values):
+        return values.astype("int64")
+    text = values.astype("string").str.strip().str.lower()
+    text = text.str.replace(r"\.0$", "", regex=True)
+    known = text.isin(_TRUE | _FALSE)
+    if not known.all():
+        bad = values[~known.fillna(False).astype(bool)]
+        raise InputError(
+            f"target column {values.name!r} has {len(bad)} rows that are not "
+            f"0/1 or yes/no, the first {bad.iloc[0]!r} at row {bad.index[0]}",
+            hint="fill the outcome of every historical lead, or drop those rows",
+        )
+    return text.isin(_TRUE).astype("int64")
+
+
+class ConversionModel(Estimator):
+    """Calibrated propensity of a lead to convert.
+
+    Parameters
+    ----------
+    exclude
+        Columns recorded after the outcome that the data cannot reveal as such.
+    max_auc
+        Single-column AUC from which the leakage guard drops a column.
+    random_state
+        Seed of the guard's folds, the boosting and the calibration.
+
+    Attributes
+    ----------
+    target_
+        Name of the target column.
+    features_
+        Feature columns in model order.
+    categories_
+        Levels kept for each categorical feature.
+    dropped_
+        Columns dropped before the guard (identifiers, constants), with reason.
+    leakage_report_
+        Screening of the candidate columns.
+    """
+
+    _fitted_attribute = "model_"
+
+    def __init__(
+        self,
+        exclude: Iterable[str] = (),
+        max_auc: float = 0.95,
+        random_state: int = 0,
+    ) -> None:
+        self.exclude = exclude
+        self.max_auc = max_auc
+        self.random_state = random_state
+
+    def fit(self, leads: pd.DataFrame, target: str = "converted") -> Self:
+        """Train on historical leads whose outcome is in ``target``.
+
+        Raises
+        ------
+        InputError
+            ``target`` is missing or not binary, or it holds one class only.
+        ModelError
+            The classifier failed to fit.
+        """
+        if target not in leads.columns:
+            raise InputError(
+                f"leads table has no target column {target!r}",
+                hint="name the column that records conversion with --target",
+            )
+        y = binary_target(leads[target])
+        frame = clean_leads(leads.drop(columns=target))
+        self.target_ = target
+        candidates, self.dropped_ = _candidate_columns(frame)
+        for column, reason in self.dropped_.items():
+            logger.info("lead column %r not used: %s", column, reason)
+
+        self.leakage_report_: LeakageReport = screen_columns(
+            frame[candidates],
+            y,
+            exclude=tuple(self.exclude),
+            max_auc=self.max_auc,
+            random_state=self.random_state,
+        )
+        self.features_ = list(self.leakage_report_.kept)
+        self.categories_ = {
+            column: _top_levels(frame[column])
+            for column in self.features_
+            if is_text(frame[column])
+        }
+        features = self._encode(frame)
+        self.model_ = CalibratedClassifierCV(
+            HistGradientBoostingClassifier(random_state=self.random_state, **_BOOSTING),
+            method="isotonic",
+            cv=StratifiedKFold(
+                _CALIBRATION_FOLDS, shuffle=True, random_state=self.random_state
+            ),
+        )
+        try:
+            with single_thread():
+                self.model_.fit(features, y)
+        except ValueError as exc:
+            raise ModelError(
+                f"the conversion model failed to fit: {exc}",
+                hint="check the lead columns named above for invalid values",
+            ) from exc
+        return self
+
+    def predict_proba(self, leads: pd.DataFrame) -> pd.Series:
+        """Return each lead's calibrated probability of converting.
+
+        Returns
+        -------
+        pandas.Series
+            Named ``p_convert``, indexed like ``leads``.
+
+        Raises
+        ------
+        NotFittedError
+            ``fit`` was not called.
+        InputError
+            A feature column of the training leads is missing.
+        """
+        self.check_fitted()
+        missing = [c for c in self.features_ if c not in leads.columns]
+        if missing:
+            raise InputError(
+                f"leads table has no column {', '.join(map(repr, missing))}, "
+                "which the model was trained on",
+                hint="score leads with the same columns as the training leads",
+            )
+        features = self._encode(clean_leads(leads[self.features_]))
+        with single_thread():
+            p = self.model_.predict_proba(features)[:, 1]
+        return pd.Series(p, index=leads.index, name="p_convert")
+
+    def _encode(self, frame: pd.DataFrame) -> pd.DataFrame:
+        encoded: dict[str, Any] = {}
+        for column in self.features_:
+            values = frame[column]
+            if column in self.categories_:
+                encoded[column] = pd.Categorical(
+                    values.astype("string"), categories=self.categories_[column]
+                )
+            elif pd.api.types.is_datetime64_any_dtype(values):
+                encoded[column] = values.astype("int64").where(values.notna())
+            else:
+                encoded[column] = pd.to_numeric(values, errors="coerce")
+        return pd.DataFrame(encoded, index=frame.index)
+
+
+@dataclass
+class ConversionEvaluation:
+    """Cross-validated evaluation of :class:`ConversionModel`.
+
+    Attributes
+    ----------
+    auc
+        ROC AUC of the out-of-fold probabilities.
+    fold_auc
+        AUC of each fold.
+    report
+        Leakage screening of the whole table, as the final model sees it.
+    dropped
+        Identifier and constant columns left out, with reason.
+    """
+
+    auc: float
+    fold_auc: list[float]
+    report: LeakageReport
+    dropped: dict[str, str]
+
+
+def cross_validate_conversion(
+    leads: pd.DataFrame,
+    target: str = "converted",
+    *,
+    folds: int = 5,
+    exclude: Iterable[str] = (),
+    random_state: int = 0,
+) -> ConversionEvaluation:
+    """Return the out-of-fold AUC of :class:`ConversionModel`.
+
+    The leakage guard runs inside each fold on its training rows, so a column
+    it drops never sees the held-out fold's outcomes.
+
+    Raises
+    ------
+    InputError
+        ``folds`` is below 2 or above the rows of the rarer class.
+    """
+    if target not in leads.columns:
+        raise InputError(
+            f"leads table has no target column {target!r}",
+            hint="name the column that records conversion with --target",
+        )
+    y = binary_target(leads[target])
+    if folds < 2 or folds > y.value_counts().min():
+        raise InputError(
+            f"cannot split {len(y)} leads into {folds} folds",
+            hint="use --folds between 2 and the count of the rarer outcome",
+        )
+    exclude = tuple(exclude)
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=random_state)
+    out_of_fold = np.empty(len(leads))
+    fold_auc = []
+    for train, test in splitter.split(leads, y):
+        model = ConversionModel(exclude=exclude, random_state=random_state)
+        # Each fold repeats the guard; its warnings are given once, below.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", LeakageWarning)
+            model.fit(leads.iloc[train], target)
+        p = model.predict_proba(leads.iloc[test]).to_numpy()
+        out_of_fold[test] = p
+        fold_auc.append(float(roc_auc_score(y.iloc[test], p)))
+
+    frame = clean_leads(leads.drop(columns=target))
+    candidates, dropped = _candidate_columns(frame)
+    report = screen_columns(
+        frame[candidates], y, exclude=exclude, random_state=random_state
+    )
+    return ConversionEvaluation(
+        auc=float(roc_auc_score(y, out_of_fold)),
+        fold_auc=fold_auc,
+        report=report,
+        dropped=dropped,
+    )
+
+
+def _candidate_columns(frame: pd.DataFrame) -> tuple[list[str], dict[str, str]]:
+    """Split columns into guard candidates and the uninformative ones (rule 2)."""
+    candidates = []
+    dropped = {}
+    for column in frame.columns:
+        reason = _uninformative(frame[column])
+        if reason:
+            dropped[column] = reason
+        else:
+            candidates.append(column)
+    return candidates, dropped
+
+
+def _uninformative(values: pd.Series) -> str | None:
+    filled = values.dropna()
+    if filled.nunique() <= 1:
+        return "constant"
+    if filled.nunique() == len(values):
+        return "identifier (one value per row)"
+    return None
+
+
+def _top_levels(values: pd.Series) -> list[str]:
+    counts = values.dropna().astype("string").value_counts()
+    return sorted(counts.index[:MAX_CATEGORIES])

@@ -1,0 +1,107 @@
+"""``cartera evaluate risk`` and ``cartera evaluate conversion`` run in-process."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from cartera.cli import evaluate_commands
+from cartera.errors import InputError, LeakageWarning
+
+AR_FILE = Path("ar_invoices") / "WA_Fn-UseC_-Accounts-Receivable.csv"
+
+
+@pytest.fixture(scope="module")
+def app() -> typer.Typer:
+    app = typer.Typer()
+
+    @app.callback()
+    def _root() -> None:
+        """Group the commands, as the cartera app does."""
+
+    evaluate_commands.register(app)
+    return app
+
+
+def metric(output: str, name: str) -> float:
+    """Return the value printed after ``name`` at the start of a line."""
+    found = re.search(rf"^{name}\s+([0-9.]+)", output, flags=re.MULTILINE)
+    assert found, output
+    return float(found.group(1))
+
+
+@pytest.mark.realdata
+def test_evaluate_risk_on_ar_ledger(
+    app: typer.Typer, data_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "scores.csv"
+    args = ["evaluate", "risk", "--invoices", str(data_dir / AR_FILE)]
+    args += ["--test-from", "2013-05-06", "--out", str(out)]
+    with pytest.warns(LeakageWarning) as caught:
+        result = CliRunner().invoke(app, args, terminal_width=120)
+    assert result.exit_code == 0, result.output
+    dropped = sorted(str(w.message).split("'")[1] for w in caught)
+    assert dropped == ["DaysLate", "DaysToSettle"]
+    assert metric(result.output, "AUC") >= 0.90
+    assert metric(result.output, "Brier score") <= 0.11
+    assert 0.0 < metric(result.output, "accuracy") <= 1.0
+    assert "calibration of p_late" in result.output
+    scores = pd.read_csv(out, dtype={"invoice_id": str})
+    assert list(scores.columns) == ["invoice_id", "p_late", "lateness_class"]
+    assert len(scores) == 741
+    assert scores["invoice_id"].str.len().eq(10).all()
+
+
+@pytest.mark.realdata
+def test_evaluate_risk_without_test_rows(
+    app: typer.Typer, data_dir: Path, tmp_path: Path
+) -> None:
+    args = ["evaluate", "risk", "--invoices", str(data_dir / AR_FILE)]
+    args += ["--test-from", "2014-06-01", "--out", str(tmp_path / "scores.csv")]
+    result = CliRunner().invoke(app, args)
+    assert isinstance(result.exception, InputError)
+    assert "choose an earlier --test-from" in str(result.exception)
+
+
+def write_leads(path: Path, n: int = 300) -> None:
+    """Write leads whose outcome follows time on site, plus a status tag."""
+    rng = np.random.default_rng(4)
+    minutes = rng.exponential(10.0, n)
+    converted = rng.random(n) < 1.0 / (1.0 + np.exp(1.5 - 0.15 * minutes))
+    tagged = rng.random(n) < 0.5
+    pd.DataFrame(
+        {
+            "lead_id": [f"L{i}" for i in range(n)],
+            "minutes": minutes.round(1),
+            "Tag": np.where(tagged, np.where(converted, "won", "lost"), "Select"),
+            "converted": np.where(converted, "Yes", "No"),
+        }
+    ).to_csv(path, index=False)
+
+
+def test_evaluate_conversion_reports_leak(app: typer.Typer, tmp_path: Path) -> None:
+    path = tmp_path / "leads.csv"
+    write_leads(path)
+    args = ["evaluate", "conversion", "--leads", str(path), "--folds", "3"]
+    with pytest.warns(LeakageWarning, match="'Tag' dropped"):
+        result = CliRunner().invoke(app, args, terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"cross-validated AUC\s+0\.[6-9]\d+\s+\(3 folds", result.output)
+    assert re.search(r"Tag\s.*dropped: predicts the outcome", result.output)
+    assert re.search(r"minutes\s.*kept", result.output)
+    assert "not used: lead_id (identifier" in result.output
+
+
+def test_evaluate_conversion_rejects_one_fold(app: typer.Typer, tmp_path: Path) -> None:
+    path = tmp_path / "leads.csv"
+    write_leads(path)
+    args = ["evaluate", "conversion", "--leads", str(path), "--folds", "1"]
+    result = CliRunner().invoke(app, args)
+    assert isinstance(result.exception, InputError)
+    assert "into 1 folds" in str(result.exception)

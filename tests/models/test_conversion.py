@@ -1,0 +1,167 @@
+"""Conversion model: honest cross-validated AUC and the leakage guard on leads."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cartera.errors import InputError, LeakageWarning, NotFittedError
+from cartera.models.conversion import (
+    ConversionModel,
+    binary_target,
+    clean_leads,
+    cross_validate_conversion,
+)
+
+LEADS_FILE = Path("leads_x_education") / "Leads.csv"
+# Filled in by the sales team during or after follow-up, per the data set's
+# documentation. Only "Tags" is near perfect alone; the others score no better
+# than honest columns (see the leakage report) and are declared.
+FOLLOW_UP_COLUMNS = [
+    "Lead Quality",
+    "Lead Profile",
+    "Last Activity",
+    "Last Notable Activity",
+]
+
+
+@pytest.fixture(scope="module")
+def leads(data_dir: Path) -> pd.DataFrame:
+    return pd.read_csv(data_dir / LEADS_FILE, dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def leads_evaluation(leads: pd.DataFrame):  # type: ignore[no-untyped-def]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        evaluation = cross_validate_conversion(
+            leads, "Converted", folds=5, exclude=FOLLOW_UP_COLUMNS
+        )
+    return evaluation, caught
+
+
+@pytest.mark.realdata
+def test_leads_honest_auc_reaches_goal(leads_evaluation) -> None:  # type: ignore[no-untyped-def]
+    # Goal on the X Education leads, 5-fold, without the follow-up columns:
+    # AUC of at least 0.90. Measured: 0.9003.
+    evaluation, _ = leads_evaluation
+    assert evaluation.auc >= 0.90
+    assert len(evaluation.fold_auc) == 5
+    assert min(evaluation.fold_auc) > 0.88
+
+
+@pytest.mark.realdata
+def test_guard_flags_tags_by_itself(leads_evaluation) -> None:  # type: ignore[no-untyped-def]
+    evaluation, caught = leads_evaluation
+    reasons = {f.column: f.reason for f in evaluation.report.dropped}
+    assert "Tags" not in FOLLOW_UP_COLUMNS
+    assert "almost perfectly" in reasons["Tags"]
+    messages = [str(w.message) for w in caught if w.category is LeakageWarning]
+    assert any(m.startswith("column 'Tags' dropped") for m in messages)
+    # The warnings are given once for the table, not once per fold.
+    assert len(messages) == 1 + len(FOLLOW_UP_COLUMNS)
+
+
+@pytest.mark.realdata
+def test_leakage_report_scores_every_column(leads_evaluation) -> None:  # type: ignore[no-untyped-def]
+    evaluation, _ = leads_evaluation
+    scores = evaluation.report.scores.set_index("column")
+    assert scores.loc["Tags", "auc_filled"] >= 0.95
+    assert scores.loc["Total Time Spent on Website", "auc"] > 0.7
+    assert bool(scores.loc["Total Time Spent on Website", "dropped"]) is False
+    assert evaluation.dropped["Prospect ID"].startswith("identifier")
+    assert evaluation.dropped["Magazine"] == "constant"
+
+
+def synthetic_leads(n: int = 400, seed: int = 0) -> pd.DataFrame:
+    """Leads whose conversion depends on time on site and source."""
+    rng = np.random.default_rng(seed)
+    minutes = rng.exponential(10.0, n)
+    source = rng.choice(["Google", "Reference", "Select", ""], n)
+    logit = 0.15 * minutes - 1.5 + np.where(source == "Reference", 1.5, 0.0)
+    converted = rng.random(n) < 1.0 / (1.0 + np.exp(-logit))
+    return pd.DataFrame(
+        {
+            "lead_id": [f"L{i}" for i in range(n)],
+            "minutes": [f"{m:.1f}" for m in minutes],
+            "source": source,
+            "converted": np.where(converted, "Yes", "No"),
+        }
+    )
+
+
+def test_clean_leads_marks_missing_and_numbers() -> None:
+    frame = pd.DataFrame({"city": [" Mumbai ", "Select", ""], "visits": ["3", "", "5"]})
+    cleaned = clean_leads(frame)
+    assert cleaned["city"].tolist()[0] == "Mumbai"
+    assert cleaned["city"].isna().tolist() == [False, True, True]
+    assert cleaned["visits"].dtype == "float64"
+    assert cleaned["visits"].isna().tolist() == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        pytest.param(["1", "0", "1.0"], [1, 0, 1], id="digits"),
+        pytest.param(["Yes", "no", " YES "], [1, 0, 1], id="yes-no"),
+        pytest.param([True, False, True], [1, 0, 1], id="booleans"),
+    ],
+)
+def test_binary_target_spellings(values: list[object], expected: list[int]) -> None:
+    assert binary_target(pd.Series(values, name="converted")).tolist() == expected
+
+
+def test_binary_target_rejects_unknown() -> None:
+    with pytest.raises(InputError, match="'maybe' at row 1"):
+        binary_target(pd.Series(["yes", "maybe"], name="converted"))
+
+
+def test_predict_proba_indexed_like_input() -> None:
+    leads = synthetic_leads()
+    model = ConversionModel(random_state=1)
+    assert model.fit(leads) is model
+    fresh = synthetic_leads(50, seed=9).drop(columns="converted")
+    fresh.index = pd.RangeIndex(1000, 1050)
+    p = model.predict_proba(fresh)
+    assert p.index.equals(fresh.index)
+    assert ((p >= 0) & (p <= 1)).all()
+    assert model.features_ == ["minutes", "source"]
+    assert model.dropped_ == {"lead_id": "identifier (one value per row)"}
+
+
+def test_conversion_learns_signal() -> None:
+    evaluation = cross_validate_conversion(synthetic_leads(600), folds=3)
+    assert evaluation.auc > 0.7
+
+
+def test_conversion_predict_before_fit_rejected() -> None:
+    with pytest.raises(NotFittedError, match="not fitted"):
+        ConversionModel().predict_proba(synthetic_leads())
+
+
+@pytest.mark.parametrize(
+    ("leads", "target", "message"),
+    [
+        pytest.param(
+            synthetic_leads(), "Converted", "no target column", id="no-target"
+        ),
+        pytest.param(
+            synthetic_leads().assign(converted="Yes"),
+            "converted",
+            "one class only",
+            id="one-class",
+        ),
+    ],
+)
+def test_conversion_fit_rejects(leads: pd.DataFrame, target: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        ConversionModel().fit(leads, target)
+
+
+def test_cross_validation_rejects_bad_folds() -> None:
+    with pytest.raises(InputError, match="into 1 folds"):
+        cross_validate_conversion(synthetic_leads(), folds=1)
