@@ -123,6 +123,8 @@ def test_fit_one_model_in_days(
     assert all(np.isfinite(list(m["params"].values())).all() for m in report["models"])
 
 
+# Seven months of calibration do not identify the dropout parameters.
+@pytest.mark.filterwarnings("ignore::cartera.errors.ConvergenceWarning")
 def test_check_json_lists_models(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],

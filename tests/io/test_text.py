@@ -232,14 +232,44 @@ def test_oversized_field_in_malformed_file(tmp_path: Path) -> None:
         read_table(path, "transactions")
 
 
-@pytest.mark.xfail(
-    strict=True, reason="pandas fills a short row's missing cells with empty text"
+@pytest.mark.parametrize(
+    ("text", "delimiter"),
+    [
+        pytest.param(
+            "account_id,date,amount,currency\nA,2025-01-02,1\nB,2025-01-03,2,\n",
+            None,
+            id="unquoted",
+        ),
+        pytest.param(
+            'account_id,date,amount,currency\n"A",2025-01-02,1\nB,2025-01-03,2,\n',
+            None,
+            id="quoted",
+        ),
+        pytest.param(
+            "account_id date amount currency\nA 2025-01-02 1\nB 2025-01-03 2 EUR\n",
+            "whitespace",
+            id="whitespace",
+        ),
+    ],
 )
-def test_short_row_rejected(tmp_path: Path) -> None:
+def test_short_row_rejected(tmp_path: Path, text: str, delimiter: str | None) -> None:
     path = tmp_path / "sales.csv"
-    path.write_text("account_id,date,amount,currency\nA,2025-01-02,1\n")
-    result = read_table(path, "transactions")
+    path.write_text(text)
+    result = read_table(path, "transactions", TableSource(delimiter=delimiter))
+    assert result.rejects["line"].tolist() == [2]
     assert result.rejects["reason"].tolist() == ["expected 4 fields, found 3"]
+    assert result.frame["account_id"].tolist() == ["B"]
+    assert result.rows_read == 2
+
+
+def test_short_row_after_multiline_cell(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text(
+        'account_id,date,amount,note\nA,2025-01-02,1,"two\nlines"\nB,2025-01-03\n'
+    )
+    result = read_table(path, "transactions")
+    assert result.rejects["line"].tolist() == [4]
+    assert result.rejects["reason"].tolist() == ["expected 4 fields, found 2"]
 
 
 @pytest.mark.parametrize(

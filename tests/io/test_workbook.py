@@ -162,3 +162,33 @@ def test_not_parquet_despite_magic(tmp_path: Path) -> None:
     path.write_bytes(b"PAR1" + b"\x00" * 32)
     with pytest.raises(InputError, match="cannot be read as Parquet"):
         read_table(path, "transactions")
+
+
+def test_xlsx_repeated_header_names(tmp_path: Path) -> None:
+    path = write_workbook(
+        tmp_path / "book.xlsx",
+        [
+            ["account_id", "date", "amount", "note", "note"],
+            ["A", "2025-01-02", 1, "x", "y"],
+        ],
+    )
+    frame = read_table(path, "transactions").frame
+    assert frame["note"].tolist() == ["x"]
+    assert frame["note.1"].tolist() == ["y"]
+
+
+def test_parquet_repeated_column_names(tmp_path: Path) -> None:
+    path = tmp_path / "sales.parquet"
+    table = pa.Table.from_arrays(
+        [
+            pa.array(["A"]),
+            pa.array(["2025-01-02"]),
+            pa.array([1.0]),
+            pa.array(["x"]),
+            pa.array(["y"]),
+        ],
+        names=["account_id", "date", "amount", "note", "note"],
+    )
+    pq.write_table(table, path)
+    frame = read_table(path, "transactions").frame
+    assert frame["note.1"].tolist() == ["y"]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from cartera.errors import InputError
-from cartera.models.check import CHECK_COLUMNS, holdout_check
+from cartera.models.check import CHECK_COLUMNS, choose_best, holdout_check
 
 # Weeks 1-39 of the CDNOW studies calibrate, weeks 40-78 are held out.
 CALIBRATION_END = date(1997, 9, 30)
@@ -55,3 +55,17 @@ def test_unknown_model_raises() -> None:
     )
     with pytest.raises(InputError, match="model ggnbd is unknown"):
         holdout_check(frame, date(2024, 6, 1), date(2024, 6, 30), models=("ggnbd",))
+
+
+@pytest.mark.parametrize(
+    ("errors", "best"),
+    [
+        pytest.param([0.80, 0.75], "pareto", id="clearly-smaller"),
+        pytest.param([0.7510, 0.7500], "bgnbd", id="within-tolerance-is-tie"),
+        pytest.param([0.75, 0.75], "bgnbd", id="equal-goes-to-first"),
+        pytest.param([0.70, 0.75], "bgnbd", id="first-smaller"),
+    ],
+)
+def test_choose_best_model(errors: list[float], best: str) -> None:
+    table = pd.DataFrame({"model": ["bgnbd", "pareto"], "mean_absolute_error": errors})
+    assert choose_best(table) == best

@@ -18,9 +18,9 @@ from cartera.models.conversion import (
 )
 
 LEADS_FILE = Path("leads_x_education") / "Leads.csv"
-# Filled in by the sales team during or after follow-up, per the data set's
-# documentation. Only "Tags" is near perfect alone; the others score no better
-# than honest columns (see the leakage report) and are declared.
+# Columns the sales team fills in during or after follow-up. Of these only
+# "Tags" is near perfect alone; the others score no better than honest columns
+# in the leakage report, so they are declared.
 FOLLOW_UP_COLUMNS = [
     "Lead Quality",
     "Lead Profile",

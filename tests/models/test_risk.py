@@ -24,7 +24,7 @@ TEST_FROM = date(2013, 5, 6)
 def fit_quietly(
     invoices: pd.DataFrame, as_of: date, **options: int
 ) -> LatePaymentModel:
-    """Fit, letting only the AR ledger's PaperlessDate-style warnings through."""
+    """Fit, allowing leakage warnings but failing on any other warning."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model = LatePaymentModel(**options).fit(invoices, as_of)
@@ -46,7 +46,8 @@ def honest_model(ar_invoices: pd.DataFrame) -> LatePaymentModel:
 @pytest.mark.realdata
 def test_ar_auc_reaches_goal(ar_evaluation) -> None:  # type: ignore[no-untyped-def]
     # Goal on the AR sample ledger, tested from 2013-05-06: AUC of at least
-    # 0.90 (a "late last time" rule reaches about 0.72). Measured: 0.924.
+    # 0.90. Measured: 0.924, against 0.721 for the rule "late if the last
+    # settled invoice was late".
     assert ar_evaluation.auc >= 0.90
     assert ar_evaluation.n_test == 741
     assert ar_evaluation.n_train == 1623
@@ -54,7 +55,7 @@ def test_ar_auc_reaches_goal(ar_evaluation) -> None:  # type: ignore[no-untyped-
 
 @pytest.mark.realdata
 def test_ar_probabilities_calibrated(ar_evaluation) -> None:  # type: ignore[no-untyped-def]
-    # Brier score of always predicting the training late share is about 0.22.
+    # Always predicting the training late share (0.372) scores a Brier of about 0.23.
     assert ar_evaluation.brier <= 0.11
     table = ar_evaluation.calibration
     assert table["count"].sum() == ar_evaluation.n_test
@@ -239,7 +240,7 @@ ROLL_UP = pd.DataFrame(
         # A: (300*0.2 + 100*0.6) / 400 = 0.3; (300*2 + 100*10) / 400 = 4.
         pytest.param("A", 0.3, 4.0, 120.0, id="amount-weighted"),
         pytest.param("B", 0.5, 4.0, 25.0, id="single-item"),
-        # C holds only a credit note: equal weights, no exposure.
+        # C has only a credit note: equal weights, no exposure.
         pytest.param("C", 0.9, 30.0, 0.0, id="credit-note-only"),
     ],
 )

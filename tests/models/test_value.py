@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from cartera.config import ValueConfig
+from cartera.config import TableSource, ValueConfig
 from cartera.errors import DataQualityWarning, InputError, ModelError
+from cartera.io import read_table
 from cartera.models.simulate import simulate_transactions
 from cartera.models.value import (
     SEGMENT_COLUMNS,
@@ -132,6 +134,8 @@ def test_cdnow_value_columns(cdnow_transactions: pd.DataFrame) -> None:
     assert accounts["p_alive"].between(0, 1).all()
 
 
+# Seven months of history do not identify the dropout parameters a and b.
+@pytest.mark.filterwarnings("ignore::cartera.errors.ConvergenceWarning")
 def test_accounts_after_as_of_left_out(ledger: pd.DataFrame) -> None:
     as_of = date(2023, 7, 31)
     result = fit_value(ledger, as_of, ValueConfig(model="bgnbd", draws=20))
@@ -159,3 +163,24 @@ def test_draws_with_non_finite_predictions(failing: int, kept: int) -> None:
     else:
         with pytest.raises(ModelError, match="only 1 of 4 parameter draws"):
             _over_draws(predict, draws)
+
+
+# The retail sample shows no dropout, so the dropout parameters are not
+# identified and the fit warns about them.
+@pytest.mark.realdata
+@pytest.mark.filterwarnings("ignore::cartera.errors.ConvergenceWarning")
+def test_online_retail_value_columns(data_dir: Path) -> None:
+    """Invoice lines with cancellations: returns never create purchases."""
+    source = TableSource(columns={"amount": "Quantity * UnitPrice"})
+    path = data_dir / "online_retail" / "online_retail_sample_customers_mod10.csv"
+    frame = read_table(path, "transactions", source).frame
+    config = ValueConfig(model="bgnbd", unit="days", draws=40)
+
+    result = fit_value(frame, date(2011, 12, 9), config)
+    accounts = result.accounts
+
+    assert len(accounts) == frame["account_id"].nunique()
+    assert np.isfinite(accounts.drop(columns="account_id").to_numpy()).all()
+    assert (accounts["clv_low"] <= accounts["clv"]).all()
+    assert (accounts["clv"] <= accounts["clv_high"]).all()
+    assert result.summary["return_rate"].max() > 0

@@ -178,8 +178,8 @@ def test_ar_report_renders(browser: Any, data_dir: Path, tmp_path: Path) -> None
     assert len(result.worklist) > 0
     path = write_report(result, tmp_path / "report.html")
     page, seen = open_report(browser, path)
-    # Without p_alive, p_late or p_convert nobody is "likely to convert".
+    # Without a risk model, answer 2 ranks paying on time by share_paid_late.
     has_table = check_rendered(page, seen, tmp_path / "report-ar.png")
-    assert has_table == [True, False, True, True]
+    assert has_table == [True, True, True, True]
     assert page.locator("#worklist-table tbody tr").count() == len(result.worklist)
     page.close()

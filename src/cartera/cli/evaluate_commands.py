@@ -34,8 +34,8 @@ def risk(
         ...,
         "--test-from",
         formats=["%Y-%m-%d"],
-        help="First issue date of the test invoices (YYYY-MM-DD); training uses "
-        "invoices settled before it.",
+        help="First issue date of the test invoices (YYYY-MM-DD). Training uses "
+        "the invoices settled before it.",
     ),
     out: Path = typer.Option(
         ..., "--out", help="CSV written with invoice_id, p_late, lateness_class."
@@ -90,7 +90,8 @@ def conversion(
     exclude: list[str] = typer.Option(
         [],
         "--exclude",
-        help="Column filled in after the outcome; repeat for several.",
+        help="Column filled in after the outcome, left out of the features. "
+        "Repeat the option for several columns.",
     ),
     config: Path | None = typer.Option(
         None, "--config", help="cartera.toml with the column mapping of the leads."

@@ -13,10 +13,10 @@ NOTE: a Central European file in cp1250 without enough text for
 charset-normalizer to recognise its language is therefore read as cp1252;
 set ``encoding`` for such files.
 
-pandas' C parser reads well-formed files in one vectorised pass. A file with a
-row of too many fields makes that parser fail, so such files are read again
-record by record with the ``csv`` module, which also reports the line of each
-record; only the rows that do not fit the header are rejected.
+pandas' C parser reads well-formed files in one vectorised pass. A row with
+too many fields makes that parser fail, so such a file is read again record
+by record with the ``csv`` module, which also reports the line of each record.
+Only the rows that do not fit the header are then rejected.
 """
 
 from __future__ import annotations
@@ -194,11 +194,13 @@ def read_text(
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         logger.info("%s has malformed rows (%s); reading it row by row", path, exc)
         frame, lines, malformed = _read_records(path, text, delimiter, header)
-        malformed["line"] += skipped
     else:
-        malformed = rejects_frame(path, np.empty(0, "int64"), "", "", "")
-    frame, lines = drop_blank_rows(frame, lines + skipped)
-    return RawTable(frame, lines, malformed, encoding, delimiter, header)
+        frame, lines = drop_blank_rows(frame, lines)
+        frame, lines, malformed = _reject_short_rows(
+            path, text, frame, lines, delimiter
+        )
+    malformed["line"] += skipped
+    return RawTable(frame, lines + skipped, malformed, encoding, delimiter, header)
 
 
 def _utf8_bytes(raw: bytes, text: str, encoding: str, trimmed: bool) -> bytes:
@@ -214,8 +216,6 @@ def _utf8_bytes(raw: bytes, text: str, encoding: str, trimmed: bool) -> bytes:
 def _read_fast(
     data: bytes, delimiter: str, header: bool
 ) -> tuple[pd.DataFrame, np.ndarray]:
-    # NOTE: pandas fills the missing cells of a row shorter than the header with
-    # "", so such a row is rejected only when a required cell is among them.
     options: dict[str, object] = {
         "dtype": str,
         "keep_default_na": False,
@@ -239,6 +239,51 @@ def _read_fast(
     if spans is not None:
         lines = lines + np.concatenate(([0], np.cumsum(spans)[:-1]))
     return frame, lines
+
+
+def _reject_short_rows(
+    path: Path, text: str, frame: pd.DataFrame, lines: np.ndarray, delimiter: str
+) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
+    """Reject rows with fewer fields than the header, which pandas pads with "".
+
+    Only rows whose last cell is empty can be short, so only their lines are
+    split again. A file without quote characters is counted in one vectorised
+    pass, and otherwise each such line is split by the ``csv`` module. Rows with
+    a quoted cell spanning lines are not checked.
+    """
+    none = rejects_frame(path, np.empty(0, "int64"), "", "", "")
+    width = len(frame.columns)
+    if frame.empty or width < 2:
+        return frame, lines, none
+    candidates = (frame.iloc[:, -1] == "").to_numpy()
+    spans = _embedded_newlines(frame)
+    if spans is not None:
+        candidates = candidates & (spans == 0)
+    rows = np.flatnonzero(candidates)
+    if len(rows) == 0:
+        return frame, lines, none
+
+    physical = np.array(_LINE_BREAK.split(text), dtype=object)
+    texts = pd.Series(physical[lines[rows] - 1], dtype="str")
+    if delimiter == WHITESPACE:
+        counts = texts.str.count(r"\S+").to_numpy()
+    elif '"' not in text:
+        counts = texts.str.count(re.escape(delimiter)).to_numpy() + 1
+    else:
+        counts = np.array(
+            [len(next(csv.reader([t], delimiter=delimiter), [])) for t in texts]
+        )
+    short = counts < width
+    if not short.any():
+        return frame, lines, none
+
+    bad = rows[short]
+    reasons = [f"expected {width} fields, found {n}" for n in counts[short]]
+    values = [_shorten(t) for t in texts[short]]
+    malformed = rejects_frame(path, lines[bad], "", values, reasons)
+    keep = np.ones(len(frame), dtype=bool)
+    keep[bad] = False
+    return frame.loc[keep].reset_index(drop=True), lines[keep], malformed
 
 
 def _embedded_newlines(frame: pd.DataFrame) -> np.ndarray | None:

@@ -19,7 +19,13 @@ import numpy as np
 import pandas as pd
 
 from cartera.errors import InputError
-from cartera.io.raw import RawTable, drop_blank_rows, numbered_columns, rejects_frame
+from cartera.io.raw import (
+    RawTable,
+    drop_blank_rows,
+    numbered_columns,
+    rejects_frame,
+    unique_names,
+)
 
 
 def read_excel(path: Path, *, sheet: str | None, header: bool) -> RawTable:
@@ -95,7 +101,7 @@ def _table_from_rows(
     cells = [c + [""] * (width - len(c)) for _, c in rows]
     lines = np.array([n for n, _ in rows], dtype="int64")
     if header:
-        names = [c or f"column_{i}" for i, c in enumerate(cells[0], 1)]
+        names = unique_names([c or f"column_{i}" for i, c in enumerate(cells[0], 1)])
         cells, lines = cells[1:], lines[1:]
     else:
         names = numbered_columns(width)
@@ -141,13 +147,15 @@ def read_parquet(path: Path) -> RawTable:
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(path)
+        # ParquetFile, unlike pq.read_table, accepts repeated column names.
+        with pq.ParquetFile(path) as parquet:
+            table = parquet.read()
     except (pa.ArrowException, OSError) as exc:
         raise InputError(
             f"{path} cannot be read as Parquet: {exc}",
             hint="write the file again with a Parquet writer, or export it as CSV",
         ) from exc
-    columns = {}
+    columns: list[pd.Series] = []
     for name, column in zip(table.column_names, table.columns, strict=True):
         try:
             if pa.types.is_dictionary(column.type):
@@ -164,8 +172,11 @@ def read_parquet(path: Path) -> RawTable:
                 "be read as text",
                 hint="write that column as text, numbers or dates, or drop it",
             ) from exc
-        columns[str(name)] = pc.fill_null(text, "").to_pandas().astype("str")
-    frame = pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
+        columns.append(pc.fill_null(text, "").to_pandas().astype("str"))
+    names = unique_names([str(n) for n in table.column_names])
+    frame = pd.DataFrame(
+        dict(zip(names, columns, strict=True)), index=pd.RangeIndex(table.num_rows)
+    )
     lines = np.arange(2, table.num_rows + 2, dtype="int64")
     frame, lines = drop_blank_rows(frame, lines)
     malformed = rejects_frame(path, np.empty(0, "int64"), "", "", "")

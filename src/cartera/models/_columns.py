@@ -6,7 +6,7 @@ import pandas as pd
 
 
 def is_text(values: pd.Series) -> bool:
-    """Return whether a column holds text (string, object or categorical dtype)."""
+    """Return whether a column contains text (string, object or categorical dtype)."""
     return (
         pd.api.types.is_string_dtype(values)
         or pd.api.types.is_object_dtype(values)
@@ -15,7 +15,7 @@ def is_text(values: pd.Series) -> bool:
 
 
 def is_number(values: pd.Series) -> bool:
-    """Return whether a column holds numbers; booleans do not count."""
+    """Return whether a column contains numbers. Booleans do not count."""
     return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(
         values
     )

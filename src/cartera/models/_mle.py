@@ -107,6 +107,9 @@ Hessian = Callable[[np.ndarray], np.ndarray]
 # a and b growing together mean no dropout), and beyond it the closed forms
 # lose all precision to cancellation.
 LOG_BOUND = 18.0
+# Standard error of a log-parameter above which the data do not identify the
+# parameter: one standard error is then a factor of e^3 = 20 either way.
+MAX_LOG_ERROR = 3.0
 # Mean per-account gradient below which an optimiser stop counts as converged:
 # L-BFGS-B reports an abnormal line search when it is already at the optimum to
 # floating-point precision.
@@ -234,6 +237,7 @@ def laplace_covariance(
     log_params: np.ndarray,
     *,
     model: str,
+    names: tuple[str, ...],
     hessian_of: Hessian | None = None,
 ) -> np.ndarray | None:
     """Return the covariance of the log-parameters at the optimum, or ``None``.
@@ -243,6 +247,11 @@ def laplace_covariance(
     or of the log-likelihood when there is no gradient. ``None`` with a
     :class:`ConvergenceWarning` means the Hessian is not positive definite, so
     the optimum is flat or a saddle and no interval can be drawn from it.
+
+    A parameter whose log has a standard error above :data:`MAX_LOG_ERROR` is
+    not identified by the data, and draws of it would reach values no closed
+    form can evaluate. Its row and column are set to 0, so draws keep it at the
+    estimate, with a warning naming it.
     """
     k = len(log_params)
     step = 1e-4
@@ -273,6 +282,18 @@ def laplace_covariance(
         )
         return None
     covariance: np.ndarray = np.linalg.inv(hessian)
+    unidentified = np.sqrt(np.diag(covariance)) > MAX_LOG_ERROR
+    if unidentified.any():
+        shown = ", ".join(names[i] for i in np.flatnonzero(unidentified))
+        warnings.warn(
+            f"{model}: the data do not identify {shown} (standard error of the "
+            f"log above {MAX_LOG_ERROR:g}), so intervals keep the estimate of "
+            f"{shown}",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+        covariance[unidentified, :] = 0.0
+        covariance[:, unidentified] = 0.0
     return covariance
 
 
@@ -317,7 +338,8 @@ def draw_params(
     if covariance is None:
         return np.tile(np.exp(log_params), (draws, 1))
     sample = rng.multivariate_normal(log_params, covariance, size=draws)
-    return np.exp(sample)
+    # A flat likelihood gives huge variances; keep draws inside the fit's box.
+    return np.exp(np.clip(sample, -LOG_BOUND, LOG_BOUND))
 
 
 def check_params(model: str, names: tuple[str, ...], params: np.ndarray) -> None:

@@ -159,6 +159,7 @@ class PurchaseModel(Estimator):
             analytic,
             optimum.log_params,
             model=self.name,
+            names=self.param_names,
         )
         self.params_ = dict(
             zip(self.param_names, np.exp(optimum.log_params).tolist(), strict=True)

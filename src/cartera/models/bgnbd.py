@@ -124,6 +124,14 @@ class BetaGeoModel(PurchaseModel):
                 np.broadcast_to(x, shape)[failed],
                 np.broadcast_to(T, shape)[failed],
             )
+        # Dropout all but impossible (a at its lower bound, as on ledgers where
+        # no customer has left): the model is the NBD, whose active customer
+        # buys at the posterior mean rate (r+x)/(alpha+T).
+        still_failed = ~np.isfinite(unconditional)
+        if still_failed.any() and a / (a + b) < 1e-6:
+            rate = np.broadcast_to((r + x) / (alpha + T), unconditional.shape)
+            limit = rate * np.broadcast_to(t, unconditional.shape)
+            unconditional = np.where(still_failed, limit, unconditional)
         p_alive = BetaGeoModel.p_alive_of(params, x, t_x, T)
         result: np.ndarray = unconditional * p_alive
         return result

@@ -37,7 +37,8 @@ from cartera.models.leakage import LeakageReport, screen_columns
 logger = logging.getLogger(__name__)
 
 MISSING_MARKERS = ("Select", "")
-# Most frequent levels kept per categorical column; rarer ones become missing.
+# Levels kept per categorical column, the most frequent first. Rarer levels
+# become missing values.
 MAX_CATEGORIES = 100
 _TRUE = {"1", "true", "yes", "y", "t"}
 _FALSE = {"0", "false", "no", "n", "f"}
@@ -130,7 +131,7 @@ class ConversionModel(Estimator):
         Raises
         ------
         InputError
-            ``target`` is missing or not binary, or it holds one class only.
+            ``target`` is missing or not binary, or it contains one class only.
         ModelError
             The classifier failed to fit.
         """
@@ -231,7 +232,8 @@ class ConversionEvaluation:
     fold_auc
         AUC of each fold.
     report
-        Leakage screening of the whole table, as the final model sees it.
+        Leakage screening of the whole table, as a model fitted on all of it
+        screens it.
     dropped
         Identifier and constant columns left out, with reason.
     """
@@ -252,8 +254,8 @@ def cross_validate_conversion(
 ) -> ConversionEvaluation:
     """Return the out-of-fold AUC of :class:`ConversionModel`.
 
-    The leakage guard runs inside each fold on its training rows, so a column
-    it drops never sees the held-out fold's outcomes.
+    The leakage guard runs inside each fold on its training rows, so the columns
+    it drops are chosen without the held-out fold's outcomes.
 
     Raises
     ------
@@ -277,7 +279,7 @@ def cross_validate_conversion(
     fold_auc = []
     for train, test in splitter.split(leads, y):
         model = ConversionModel(exclude=exclude, random_state=random_state)
-        # Each fold repeats the guard; its warnings are given once, below.
+        # Each fold repeats the guard, so its warnings are given once, after the folds.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", LeakageWarning)
             model.fit(leads.iloc[train], target)

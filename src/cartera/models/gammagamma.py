@@ -139,6 +139,7 @@ class GammaGammaModel(Estimator):
             with_gradient,
             optimum.log_params,
             model=NAME,
+            names=PARAM_NAMES,
             hessian_of=hessian,
         )
         self.params_ = dict(

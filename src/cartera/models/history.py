@@ -5,8 +5,8 @@ Rules, for an invoice whose features are taken as of day ``d``:
 1. History is the invoices of the same account settled strictly before ``d``. An
    invoice settled on ``d`` itself, or later, or never, is not history.
 2. Open items are the other invoices of the account issued strictly before ``d``
-   and not settled before ``d``; they are overdue when their due date is before
-   ``d``.
+   and not settled before ``d``. An open item is overdue when its due date is
+   before ``d``.
 3. Nothing else of the ledger is read, so a settlement on or after ``d`` cannot
    change any feature of the invoice.
 
@@ -99,8 +99,8 @@ def history_features(invoices: pd.DataFrame, feature_dates: pd.Series) -> pd.Dat
     )
 
     out = settled
-    # An invoice is its own open item when its feature date is after its issue
-    # date and it is not settled yet (open items scored as of a later day).
+    # An open invoice scored as of a day after its issue date would count itself
+    # as an open item, so it is subtracted from the counts and amounts.
     is_self_open = (frame["issue_date"] < frame["feature_date"]) & ~(
         frame["paid_date"] < frame["feature_date"]
     )

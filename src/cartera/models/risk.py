@@ -48,7 +48,7 @@ LATENESS_CLASSES = ("on_time", "1_30", "31_60", "over_60")
 _CLASS_BOUNDS = (0, 30, 60)
 
 REQUIRED_COLUMNS = ("invoice_id", "account_id", "issue_date", "due_date", "amount")
-# Canonical columns the model reads itself; every other column is an attribute.
+# Canonical columns the model reads itself. Every other column is an attribute.
 _CANONICAL = (
     "invoice_id",
     "account_id",
@@ -75,7 +75,7 @@ MAX_CATEGORIES = 50
 # Settled invoices needed to fit; fewer cannot fill the calibration folds.
 MIN_TRAINING_ROWS = 50
 
-# Shallow trees and a slow learning rate: a ledger gives a few thousand rows.
+# Shallow trees and a slow learning rate, because a ledger gives a few thousand rows.
 _BOOSTING: dict[str, Any] = {
     "max_iter": 150,
     "learning_rate": 0.05,
@@ -198,9 +198,10 @@ class LatePaymentModel(Estimator):
         invoices
             The whole ledger (history is read from it). Every row is scored.
         as_of
-            Items open on this day (issued before it, not settled before it)
-            take their features as of this day; every other invoice as of its
-            issue date. ``None`` scores every invoice as of its issue date.
+            Items open on this day (issued before it and not settled before it)
+            take their features as of this day. Every other invoice takes them
+            as of its issue date. ``None`` scores every invoice as of its issue
+            date.
 
         Returns
         -------
@@ -258,6 +259,7 @@ class LatePaymentModel(Estimator):
             random_state=self.random_state,
         )
         self.leakage_report_ = report
+
         # Date attributes are screened (rule 3) but never features.
         kept = [c for c in report.kept if not _is_date(attributes[c])]
         self.categories_: dict[str, list[Any]] = {}
@@ -278,6 +280,7 @@ class LatePaymentModel(Estimator):
                 continue
             self.categories_[column] = levels
             self.attributes_.append(column)
+
         per_account = (
             attributes[self.attributes_].groupby(train["account_id"]).nunique()
         )

@@ -178,24 +178,51 @@ def fit_value(
         )
     check = None
     key: str = config.model
+    start = None
     if key == "best":
         check = _choose(transactions, as_of, summary, config)
         key = check.best if check is not None else "bgnbd"
-    purchase_model = PURCHASE_MODELS[key]().fit(summary)
+        # The calibration estimates are a close start for the full history.
+        start = check.params.get(key) if check is not None else None
     spend_model = GammaGammaModel().fit(summary)
+    # The chosen model first, then the others: a model that cannot predict on
+    # these data (a fit at its parameter bounds) gives way to the next one.
+    candidates = [key, *(other for other in PURCHASE_MODELS if other != key)]
+    failures: list[str] = []
+    for candidate in candidates:
+        try:
+            initial = start if candidate == key else None
+            purchase_model = PURCHASE_MODELS[candidate](initial_params=initial)
+            purchase_model.fit(summary)
+            rng = np.random.default_rng(config.seed)
+            draws = (
+                purchase_model.sample_params(config.draws, rng),
+                spend_model.sample_params(config.draws, rng),
+            )
+            accounts = _account_values(
+                summary, purchase_model, spend_model, draws, config
+            )
+        except ModelError as exc:
+            failures.append(exc.message)
+            warnings.warn(
+                f"{exc.message}; trying the next purchase model",
+                DataQualityWarning,
+                stacklevel=2,
+            )
+            continue
+        key = candidate
+        break
+    else:
+        raise ModelError(
+            "no purchase model could predict: " + "; ".join(failures),
+            hint="check the transactions: the history may be too short or uniform",
+        )
     logger.info(
         "value models: %s %s, Gamma-Gamma %s",
         key,
         purchase_model.params_,
         spend_model.params_,
     )
-
-    rng = np.random.default_rng(config.seed)
-    draws = (
-        purchase_model.sample_params(config.draws, rng),
-        spend_model.sample_params(config.draws, rng),
-    )
-    accounts = _account_values(summary, purchase_model, spend_model, draws, config)
     seen = pd.to_datetime(transactions["date"]) <= pd.Timestamp(as_of)
     all_ids = pd.Index(
         transactions.loc[seen, "account_id"].astype(str).unique()

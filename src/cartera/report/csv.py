@@ -31,7 +31,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cartera.errors import InputError
+from cartera.report.files import write_output
 from cartera.report.i18n import check_lang, is_missing
 from cartera.report.tables import plain_frame
 
@@ -97,25 +97,37 @@ def write_csv(frame: pd.DataFrame, path: Path, lang: str = "en") -> Path:
     """
     lang = check_lang(lang)
     spanish = lang == "es"
-    safe = neutralise_frame(frame)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        safe.to_csv(
-            path,
-            index=False,
-            sep=";" if spanish else ",",
-            decimal="," if spanish else ".",
-            encoding="utf-8-sig" if spanish else "utf-8",
-            date_format="%Y-%m-%d",
-            lineterminator="\n",
-        )
-    except OSError as exc:
-        raise InputError(
-            f"cannot write {path}: {exc.strerror or exc}",
-            hint="choose an output folder you can write to",
-        ) from exc
+    safe = neutralise_frame(_rounded(frame))
+    text = safe.to_csv(
+        index=False,
+        sep=";" if spanish else ",",
+        decimal="," if spanish else ".",
+        date_format="%Y-%m-%d",
+        lineterminator="\n",
+    )
+    write_output(path, text, encoding="utf-8-sig" if spanish else "utf-8")
     logger.info("wrote %s: %d rows", path, len(frame))
     return path
+
+
+# Decimal places written per column kind: money in minor units, the rest to a
+# precision a reader can use without float noise such as 444.6704183855095.
+_DECIMALS = {"money": 2, "percent": 4, "number": 4}
+
+
+def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with float columns rounded by their kind."""
+    from cartera.report.tables import column_kind
+
+    rounded = frame.copy()
+    for name in frame.columns:
+        values = frame[name]
+        if values.dtype.kind != "f":
+            continue
+        decimals = _DECIMALS.get(column_kind(str(name), values))
+        if decimals is not None:
+            rounded[name] = values.round(decimals)
+    return rounded
 
 
 def _json_default(value: Any) -> Any:
@@ -165,13 +177,6 @@ def write_json(data: Any, path: Path) -> Path:
     # A round trip through json makes numpy floats plain floats before the NaN pass.
     plain = json.loads(json.dumps(data, default=_json_default, allow_nan=True))
     text = json.dumps(_finite(plain), indent=2, ensure_ascii=False, allow_nan=False)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise InputError(
-            f"cannot write {path}: {exc.strerror or exc}",
-            hint="choose an output folder you can write to",
-        ) from exc
+    write_output(path, text + "\n")
     logger.info("wrote %s", path)
     return path

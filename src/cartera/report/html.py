@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cartera import __version__
-from cartera.errors import InputError
 from cartera.report import charts
 from cartera.report.answers import ANSWER_KEYS, answer_tables
+from cartera.report.files import write_output
 from cartera.report.i18n import (
     bucket_label,
     check_lang,
@@ -155,14 +155,7 @@ def write_report(result: RunResult, path: Path) -> Path:
         ``result.lang`` is not supported.
     """
     page = render_report(result)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(page, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(
-            f"cannot write {path}: {exc.strerror or exc}",
-            hint="choose an output folder you can write to",
-        ) from exc
+    write_output(path, page)
     logger.info("wrote %s: %d bytes", path, len(page.encode("utf-8")))
     return path
 

@@ -5,11 +5,11 @@ The rules that decide how a column is shown:
 1. A column whose values are dates or timestamps is a date.
 2. Probabilities, shares and rates (``p_*``, ``mean_p_*``, ``share*``,
    ``*_rate``, ``probability``, ``credit_use``) are percentages.
-3. Amounts of money are named ``*_balance``, ``*_amount``, ``*_value``,
-   ``*_spend``, ``*_credit``, ``*_limit``, ``aging_*``, ``clv*``,
-   ``expected_cash``, ``expected_spend*``, ``potential_spend*``, ``mean_clv``,
-   ``monetary`` or ``value``; they are shown with two decimals in the run's
-   currency.
+3. Amounts of money are shown with two decimals in the run's currency. Their
+   names are ``*_balance``, ``*_amount``, ``*_value``, ``*_spend``,
+   ``*_credit``, ``*_limit``, ``aging_*``, ``clv*``, ``expected_cash``,
+   ``expected_spend*``, ``potential_spend*``, ``mean_clv``, ``monetary`` and
+   ``value``.
 4. Counts (``n_*``), ranks, tiers and day counts (``*_days``) are whole numbers.
 5. Any other number keeps two decimals, and anything else is text.
 """
