@@ -60,6 +60,7 @@ class RunOptions:
     workspace: Path | None = None
     lang: str = "en"
     report: bool = True
+    memory_limit: str | None = None
 
 
 class _Timer:
@@ -194,7 +195,11 @@ def _prioritize(
     config = _with_fx_reporting_currency(config, loaded)
 
     notify("building features")
-    workspace = Workspace(options.workspace, minor_units=config.money.minor_units)
+    workspace = Workspace(
+        options.workspace,
+        minor_units=config.money.minor_units,
+        memory_limit=options.memory_limit,
+    )
     try:
         with timer.stage("features"):
             for table, loaded_table in loaded.items():
