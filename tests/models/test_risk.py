@@ -176,6 +176,8 @@ def test_class_probabilities_add_up(small_ledger: pd.DataFrame) -> None:
     np.testing.assert_allclose(scored[columns].sum(axis=1), 1.0)
     np.testing.assert_allclose(scored["p_on_time"], 1.0 - scored["p_late"])
     assert set(scored["lateness_class"]) <= set(LATENESS_CLASSES)
+    on_time = scored["lateness_class"] == "on_time"
+    assert on_time.equals(scored["p_late"] < 0.5)
     assert (scored["expected_days_late"] >= 0).all()
 
 
