@@ -163,7 +163,11 @@ class PyramidConfig(_Section):
     mode: Literal["shares", "capacity"] = "shares"
     shares: list[float] = Field(default_factory=lambda: [0.10, 0.30, 0.60])
     hysteresis_margin: float = Field(
-        0.05, ge=0, description="Score margin, as a share of the score range."
+        0.05,
+        ge=0,
+        lt=1,
+        description="How far, as a share of the accounts ranked, an account must "
+        "rank past a tier boundary to leave its previous tier.",
     )
 
     @model_validator(mode="after")
@@ -196,7 +200,7 @@ class CapacityConfig(_Section):
 
 Channel = Literal["email", "phone", "letter", "escalation"]
 
-# Minutes a collection action takes when a dunning level does not say.
+# Minutes a collection action takes when a dunning level sets none.
 DEFAULT_CHANNEL_MINUTES: dict[str, float] = {
     "email": 2.0,
     "phone": 10.0,

@@ -131,7 +131,7 @@ def _accounts(rng: np.random.Generator, n_accounts: int) -> pd.DataFrame:
 
 
 def _size_factor(size: str) -> float:
-    return {"small": 0.5, "medium": 2.0, "large": 8.0}[size]
+    return {"small": 0.6, "medium": 1.0, "large": 1.8}[size]
 
 
 def _simulate_account(
@@ -147,17 +147,17 @@ def _simulate_account(
     size: str = account.size_band  # type: ignore[attr-defined]
     horizon = (as_of - start).days
 
-    orders_per_year = rng.gamma(1.2, 6.0) * _size_factor(size) ** 0.5
+    orders_per_year = rng.gamma(2.0, 4.0) * _size_factor(size)
     first = start + timedelta(days=int(rng.integers(0, horizon - 30)))
     lifetime_days = rng.exponential(900.0)
     last_active = min(as_of, first + timedelta(days=int(lifetime_days)))
-    mean_order = rng.gamma(2.0, 400.0) * _size_factor(size)
+    mean_order = rng.gamma(8.0, 80.0) * _size_factor(size)
     habit = rng.choice(["prompt", "slow", "late"], p=[0.55, 0.3, 0.15])
     terms = 60 if size == "large" else 30
 
     day = first
     while day <= last_active:
-        amount = round(float(rng.gamma(3.0, mean_order / 3.0)) + 20.0, 2)
+        amount = round(float(rng.gamma(4.0, mean_order / 4.0)) + 20.0, 2)
         disputed = bool(rng.random() < 0.04)
         due = day + timedelta(days=terms)
         invoice_rows.append(

@@ -40,14 +40,26 @@ class Workspace:
         DuckDB file to keep between runs; ``None`` for an in-memory database.
     minor_units
         Decimal places of money columns (2 for most currencies).
+    memory_limit
+        DuckDB ``memory_limit``, such as ``"3GB"``. Above it DuckDB spills to a
+        temporary directory. ``None`` keeps DuckDB's default (80 % of RAM).
     """
 
-    def __init__(self, path: Path | None = None, *, minor_units: int = 2) -> None:
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        minor_units: int = 2,
+        memory_limit: str | None = None,
+    ) -> None:
         import ibis
 
         self.path = path
         self.minor_units = minor_units
-        self.con: Backend = ibis.duckdb.connect(str(path) if path else ":memory:")
+        config = {"memory_limit": memory_limit} if memory_limit else {}
+        self.con: Backend = ibis.duckdb.connect(
+            str(path) if path else ":memory:", **config
+        )
 
     def load(self, name: str, frame: pd.DataFrame) -> ibis.Table:
         """Store ``frame`` as table ``name``, casting money columns to DECIMAL.

@@ -39,6 +39,8 @@ class RunResult:
         and the effective configuration.
     lang
         ``"en"`` or ``"es"``.
+    answers_md
+        The four answers rendered as Markdown in ``lang``.
     """
 
     as_of: date
@@ -50,3 +52,4 @@ class RunResult:
     answers: dict[str, Any] = field(default_factory=dict)
     run: dict[str, Any] = field(default_factory=dict)
     lang: str = "en"
+    answers_md: str = ""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
 import typer
+from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from cartera.cli import inspect_command
@@ -54,7 +56,7 @@ def test_inspect_semicolon_file(app: typer.Typer, tmp_path: Path) -> None:
     assert 'delimiter = ";"' in result.output
     assert 'decimal = ","' in result.output
     assert 'date = "%d/%m/%Y"' in result.output
-    assert "table transactions, as asked (complete)" in result.output
+    assert "table transactions, set by --table (complete)" in result.output
 
 
 def test_inspect_without_header(app: typer.Typer, tmp_path: Path) -> None:
@@ -80,3 +82,44 @@ def test_inspect_missing_file(app: typer.Typer, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["inspect", str(tmp_path / "none.csv")])
     assert isinstance(result.exception, InputError)
     assert "not found" in str(result.exception)
+
+
+def test_inspect_uses_config_of_file(app: typer.Typer, tmp_path: Path) -> None:
+    path = tmp_path / "pagos.txt"
+    path.write_text("P1|C1|2025-01-02|10,5\nP2|C2|2025-01-03|7,25\n")
+    config = tmp_path / "cartera.toml"
+    config.write_text(
+        '[input.payments]\npath = "pagos.txt"\nheader = false\ndelimiter = "|"\n'
+        '[input.payments.columns]\npayment_id = "column_1"\naccount_id = "column_2"\n'
+        'payment_date = "column_3"\namount = "column_4"\n'
+    )
+    result = CliRunner().invoke(app, ["inspect", str(path), "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "table payments, whose [input] path is this file (complete)" in result.output
+    assert 'payment_id = "column_1"' in result.output
+    assert 'payment_date = "%Y-%m-%d"' in result.output
+
+
+def test_inspect_config_without_section(app: typer.Typer, tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("a,b\n1,2\n")
+    config = tmp_path / "cartera.toml"
+    config.write_text("")
+    result = CliRunner().invoke(app, ["inspect", str(path), "--config", str(config)])
+    assert isinstance(result.exception, ConfigError)
+    assert "no [input] section" in str(result.exception)
+
+
+def test_inspect_workbook(app: typer.Typer, tmp_path: Path) -> None:
+    path = tmp_path / "ledger.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Factura", "Cliente", "Fecha", "Vencimiento", "Importe"])
+    sheet.append(["0001", "007", dt.datetime(2025, 1, 2), dt.date(2025, 2, 1), 12.5])
+    book.save(path)
+    result = CliRunner().invoke(app, ["inspect", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Format xlsx, decimal mark '.', header yes, 1 row\n" in result.output
+    assert 'issue_date = "%Y-%m-%d"' in result.output
+    assert "time dropped" not in result.output

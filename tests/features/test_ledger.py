@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import ibis
 import pandas as pd
 import pytest
 
 from cartera.config import AgeingConfig, Config
-from cartera.features import compute_features
+from cartera.errors import InputError
+from cartera.features import compute_features, open_items_expr, settlements_expr
 
 
 def invoice(
@@ -295,3 +297,60 @@ def test_configured_bounds_name_buckets(load_ledger):
     assert buckets == ["aging_current", "aging_1_15", "aging_16_45", "aging_over_45"]
     assert row["aging_over_45"] == 10.00
     assert row["aging_current"] == 20.00
+
+
+@pytest.mark.parametrize(
+    ("payments", "settled", "unapplied"),
+    [
+        (
+            [
+                payment("P1", 60.00, "2025-03-01", "I1"),
+                payment("P2", 50.00, "2025-03-10", None),
+            ],
+            "2025-03-10",
+            10.00,
+        ),
+        ([payment("P1", 100.00, "2025-01-20", None)], "2025-02-01", 0.00),
+    ],
+    ids=["directed-then-pool", "prepayment"],
+)
+def test_settlement_date_from_documents(load_ledger, payments, settled, unapplied):
+    # Hand-worked ledger: I1 of 100.00 issued 2025-02-01. Paid 60.00 against it and
+    # 50.00 unallocated later, it is settled when the second payment arrives and
+    # 10.00 is left over. Paid before it was issued, it is settled on issue.
+    ws = load_ledger(
+        invoices=[invoice("I1", 100.00, "2025-02-01", "2025-03-03")],
+        payments=payments,
+    )
+    features = compute_features(ws, date(2025, 3, 31), Config())
+
+    assert features.open_items.empty
+    assert features.settlements["settled_date"].tolist() == [pd.Timestamp(settled)]
+    assert account_row(features)["unapplied_credit"] == unapplied
+
+
+def test_expressions_match_computed_frames(load_ledger):
+    ws = load_ledger(
+        invoices=[
+            invoice("I1", 300.00, "2025-11-20", "2025-12-20"),
+            invoice("I2", 500.00, "2025-12-16", "2026-01-15"),
+        ],
+        payments=[payment("P1", 300.00, "2025-12-28", "I1")],
+    )
+    as_of = date(2025, 12, 30)
+    open_items = open_items_expr(ws, as_of, Config())
+    settlements = settlements_expr(ws, as_of, Config())
+
+    assert isinstance(open_items, ibis.Table)
+    assert isinstance(settlements, ibis.Table)
+    assert open_items.to_pandas()["invoice_id"].tolist() == ["I2"]
+    assert settlements.to_pandas()["invoice_id"].tolist() == ["I1"]
+
+
+def test_missing_required_column(load_ledger):
+    ws = load_ledger(invoices=[{"invoice_id": "I1", "account_id": "A", "amount": 10.0}])
+
+    with pytest.raises(InputError, match="issue_date, due_date") as caught:
+        compute_features(ws, date(2025, 1, 1), Config())
+    assert caught.value.hint is not None
+    assert "[input.invoices.columns]" in caught.value.hint

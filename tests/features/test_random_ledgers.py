@@ -1,9 +1,9 @@
 """Random ledgers against an independent allocation written in plain Python.
 
 The oracle below applies the allocation rules of ``cartera.features.ledger`` one
-account at a time with ``Decimal``: documents aimed at an invoice first, their
-excess and the unallocated documents into a pool per account, the pool oldest
-invoice first, the rest as unapplied credit.
+account at a time with ``Decimal``. Documents aimed at an invoice go to it first.
+Their excess and the unallocated documents form a pool per account, which settles
+the oldest invoices first, and what is left is unapplied credit.
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ from cartera.features import account_features_expr, compute_features
 
 AS_OF = date(2024, 6, 30)
 START = date(2023, 1, 1)
-CENT = Decimal("0.01")
 
 
 def random_ledger(seed: int, n_accounts: int) -> dict[str, pd.DataFrame]:
-    """Build invoices (with credit notes) and payments; some dated after AS_OF."""
+    """Build invoices, credit notes and payments, some dated after AS_OF."""
     rng = np.random.default_rng(seed)
     span = (AS_OF - START).days + 60
+
     invoice_rows = []
     for i in range(n_accounts * 8):
         issue = START + timedelta(days=int(rng.integers(0, span)))
@@ -41,6 +41,8 @@ def random_ledger(seed: int, n_accounts: int) -> dict[str, pd.DataFrame]:
                 "applies_to": None,
             }
         )
+
+    # Credit notes: 60 % apply to an invoice, the rest join the pool.
     for j in range(n_accounts):
         target = invoice_rows[int(rng.integers(0, len(invoice_rows)))]
         issue = START + timedelta(days=int(rng.integers(0, span)))
@@ -54,6 +56,8 @@ def random_ledger(seed: int, n_accounts: int) -> dict[str, pd.DataFrame]:
                 "applies_to": target["invoice_id"] if rng.random() < 0.6 else None,
             }
         )
+
+    # Payments: half name an invoice of their account, half are unallocated.
     payment_rows = []
     for k in range(n_accounts * 6):
         target = invoice_rows[int(rng.integers(0, n_accounts * 8))]
@@ -70,6 +74,7 @@ def random_ledger(seed: int, n_accounts: int) -> dict[str, pd.DataFrame]:
                 "invoice_id": target["invoice_id"] if directed else None,
             }
         )
+
     invoices = pd.DataFrame(invoice_rows)
     payments = pd.DataFrame(payment_rows)
     for frame, columns in (

@@ -41,6 +41,8 @@ def detect(cells: list[str]) -> str | None:
         pytest.param(["31.01.2025", "1.2.2025"], "%d.%m.%Y", id="dots"),
         pytest.param(["31/01/25"], "%d/%m/%y", id="two-digit-year"),
         pytest.param(["31-Jan-2025"], "%d-%b-%Y", id="month-name"),
+        pytest.param(["31-dic-2025", "2-ENE-2026"], "%d-%b-%Y", id="spanish-month"),
+        pytest.param(["5 ago 2025"], "%d %b %Y", id="spanish-month-spaces"),
         pytest.param(
             ["2025-01-31 17:45:00", "2025-02-01 08:00"], "%Y-%m-%d", id="time"
         ),
@@ -137,3 +139,10 @@ def test_far_future_placeholder_fits() -> None:
 )
 def test_looks_like_dates(cells: list[str], expected: bool) -> None:
     assert looks_like_dates(pd.Series(cells, dtype="str")) is expected
+
+
+def test_spanish_month_parsed() -> None:
+    parsed = parse_dates(
+        pd.Series(["31-dic-2025", "1-Ago-2025"], dtype="str"), "%d-%b-%Y"
+    )
+    assert parsed.values.tolist() == list(pd.to_datetime(["2025-12-31", "2025-08-01"]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -167,6 +168,7 @@ def test_bad_rows_rejected_with_lines(tmp_path: Path) -> None:
     )
     result = read_table(path, "invoices")
     rejects = result.rejects
+
     assert list(rejects.columns) == list(REJECT_COLUMNS)
     assert result.rows_read == 6
     assert result.rows_read == len(result.frame) + len(rejects)
@@ -222,3 +224,108 @@ def test_doc_type_and_currency_normalised(tmp_path: Path) -> None:
         "invalid currency, expected an ISO 4217 code such as EUR",
         "invalid doc_type, expected credit_note or invoice",
     ]
+
+
+def test_unprovided_optional_columns_left_out(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "invoices.csv",
+        "invoice_id,account_id,issue_date,due_date,amount,region\n"
+        "I1,A,2025-01-01,2025-01-31,100.00,Norte\n",
+    )
+    frame = read_table(path, "invoices").frame
+    assert list(frame.columns) == [
+        "invoice_id",
+        "account_id",
+        "issue_date",
+        "due_date",
+        "amount",
+        "region",
+    ]
+
+
+def test_amount_column_without_amounts(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "sales.csv",
+        "account_id,date,amount\nA,2025-01-02,one\nB,2025-01-03,two\n",
+    )
+    with pytest.raises(InputError) as caught:
+        read_table(path, "transactions")
+    assert caught.value.message.endswith(
+        "is invalid (invalid amount), for example 'one' on line 2"
+    )
+    assert "every value of column 'amount'" in caught.value.message
+
+
+def test_configured_date_format_fits_nothing(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "sales.csv",
+        "account_id,date,amount\nA,2025-01-02,1\nB,2025-01-03,2\n",
+    )
+    source = TableSource(date_formats={"date": "%d/%m/%Y"})
+    with pytest.raises(InputError, match=r"invalid date for format %d/%m/%Y"):
+        read_table(path, "transactions", source)
+
+
+def test_public_api() -> None:
+    import cartera.io
+
+    assert cartera.io.__all__ == [
+        "REJECT_COLUMNS",
+        "Detected",
+        "LoadResult",
+        "read_table",
+        "sniff",
+        "suggest_mapping",
+    ]
+    assert REJECT_COLUMNS == ("file", "line", "column", "value", "reason")
+
+
+@pytest.mark.parametrize(
+    ("seed", "wide"),
+    [
+        pytest.param(1, True, id="wide-rows-1"),
+        pytest.param(2, True, id="wide-rows-2"),
+        pytest.param(3, False, id="no-wide-rows-3"),
+        pytest.param(4, False, id="no-wide-rows-4"),
+    ],
+)
+def test_random_messy_file_accounts_for_rows(
+    tmp_path: Path, seed: int, wide: bool
+) -> None:
+    # Wide rows send the file down the record-by-record path; without them
+    # the vectorised path and its short-row check run.
+    rng = np.random.default_rng(seed)
+    cells = {
+        "id": ["I1", "I2", "I2", "", " I3 "],
+        "date": ["2025-01-31", "2025-02-30", "", "soon"],
+        "amount": ["10.50", "-3", "(4.00)", "ten", "", "1,234.5"],
+    }
+    lines = ["invoice_id,account_id,issue_date,due_date,amount"]
+    data_lines = []
+    for number in range(300):
+        kind = rng.integers(0, 10)
+        if kind == 0:
+            lines.append("")
+            continue
+        if kind == 1 and wide:
+            lines.append(f"X{number},A,2025-01-01,2025-01-31,1,extra")
+        elif kind == 2:
+            lines.append(f"X{number},A,2025-01-01")
+        else:
+            row = [
+                str(rng.choice(cells["id"])) + str(number % 7),
+                "A",
+                str(rng.choice(cells["date"])),
+                "2025-03-01",
+                '"' + str(rng.choice(cells["amount"])) + '"',
+            ]
+            lines.append(",".join(row))
+        data_lines.append(len(lines))
+    path = write(tmp_path / "messy.csv", "\n".join(lines) + "\n")
+
+    result = read_table(path, "invoices")
+    assert result.rows_read == len(data_lines)
+    assert result.rows_read == len(result.frame) + len(result.rejects)
+    assert set(result.rejects["line"]) <= set(data_lines)
+    assert result.rejects["line"].is_unique
+    assert result.frame["invoice_id"].is_unique

@@ -184,4 +184,112 @@ def test_header_only_file(tmp_path: Path) -> None:
     result = read_table(path, "transactions")
     assert result.rows_read == 0
     assert result.frame.empty
-    assert list(result.frame.columns) == ["account_id", "date", "amount", "currency"]
+    assert list(result.frame.columns) == ["account_id", "date", "amount"]
+
+
+def test_delimiter_only_rows_not_counted(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_text(
+        "account_id;date;amount\r\nA;2025-01-02;1\r\n;;\r\n;;\r\nB;2025-01-03;2\r\n"
+    )
+    result = read_table(path, "transactions")
+    assert result.rows_read == 2
+    assert result.frame["account_id"].tolist() == ["A", "B"]
+
+
+def test_header_names_stripped(tmp_path: Path) -> None:
+    path = tmp_path / "padded.csv"
+    path.write_text(" cliente , fecha ,importe \nA,2025-01-02,1\n")
+    source = TableSource(columns={"account_id": "cliente"})
+    result = read_table(path, "transactions", source)
+    assert result.detected.mapping == {
+        "account_id": "cliente",
+        "date": "fecha",
+        "amount": "importe",
+    }
+
+
+def test_blank_lines_before_header(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text("\n  \naccount_id,date,amount\nA,2025-01-02,1\nB,2025-01-03,x\n")
+    result = read_table(path, "transactions")
+    assert result.frame["account_id"].tolist() == ["A"]
+    assert result.rejects["line"].tolist() == [5]
+
+
+def test_blank_lines_before_malformed_row(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text("\naccount_id,date,amount\nA,2025-01-02,1\nB,2025-01-03,2,3\n")
+    result = read_table(path, "transactions")
+    assert result.rejects["line"].tolist() == [4]
+
+
+def test_oversized_field_in_malformed_file(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    huge = "x" * 200_000
+    path.write_text(f"account_id,date,amount\nA,2025-01-02,1,2\nB,2025-01-03,{huge}\n")
+    with pytest.raises(InputError, match="cannot be split into fields at line 3"):
+        read_table(path, "transactions")
+
+
+@pytest.mark.parametrize(
+    ("text", "delimiter"),
+    [
+        pytest.param(
+            "account_id,date,amount,currency\nA,2025-01-02,1\nB,2025-01-03,2,\n",
+            None,
+            id="unquoted",
+        ),
+        pytest.param(
+            'account_id,date,amount,currency\n"A",2025-01-02,1\nB,2025-01-03,2,\n',
+            None,
+            id="quoted",
+        ),
+        pytest.param(
+            "account_id date amount currency\nA 2025-01-02 1\nB 2025-01-03 2 EUR\n",
+            "whitespace",
+            id="whitespace",
+        ),
+    ],
+)
+def test_short_row_rejected(tmp_path: Path, text: str, delimiter: str | None) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text(text)
+    result = read_table(path, "transactions", TableSource(delimiter=delimiter))
+    assert result.rejects["line"].tolist() == [2]
+    assert result.rejects["reason"].tolist() == ["expected 4 fields, found 3"]
+    assert result.frame["account_id"].tolist() == ["B"]
+    assert result.rows_read == 2
+
+
+def test_short_row_after_multiline_cell(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text(
+        'account_id,date,amount,note\nA,2025-01-02,1,"two\nlines"\nB,2025-01-03\n'
+    )
+    result = read_table(path, "transactions")
+    assert result.rejects["line"].tolist() == [4]
+    assert result.rejects["reason"].tolist() == ["expected 4 fields, found 2"]
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        pytest.param("tab", "\t", id="tab"),
+        pytest.param("whitespace", "  ", id="whitespace"),
+        pytest.param("\\s+", " ", id="regex"),
+    ],
+)
+def test_delimiter_names(tmp_path: Path, name: str, written: str) -> None:
+    path = tmp_path / "sales.txt"
+    path.write_text(SALES.format(d=written))
+    result = read_table(path, "transactions", TableSource(delimiter=name))
+    assert result.frame["amount"].tolist() == [1.5, 2.0]
+
+
+def test_every_row_wider_than_header(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text("account_id,amount\nA,2025-01-02,1\nB,2025-01-03,2\n")
+    with pytest.raises(InputError, match=r"no row of .* has the 2 fields") as caught:
+        read_table(path, "transactions")
+    assert "line 2: expected 2 fields, found 3" in caught.value.message

@@ -142,3 +142,53 @@ def test_parquet_date32_and_nulls(tmp_path: Path) -> None:
     assert result.frame["account_id"].tolist() == ["A"]
     assert result.rejects["line"].tolist() == [3, 4]
     assert result.rejects["reason"].tolist() == ["missing account_id", "missing amount"]
+
+
+def test_parquet_nested_column(tmp_path: Path) -> None:
+    path = tmp_path / "nested.parquet"
+    table = pa.table(
+        {
+            "account_id": pa.array(["A"]),
+            "tags": pa.array([[1, 2]], type=pa.list_(pa.int64())),
+        }
+    )
+    pq.write_table(table, path)
+    with pytest.raises(InputError, match=r"column 'tags'.*cannot be read as text"):
+        read_table(path, "transactions")
+
+
+def test_not_parquet_despite_magic(tmp_path: Path) -> None:
+    path = tmp_path / "broken.parquet"
+    path.write_bytes(b"PAR1" + b"\x00" * 32)
+    with pytest.raises(InputError, match="cannot be read as Parquet"):
+        read_table(path, "transactions")
+
+
+def test_xlsx_repeated_header_names(tmp_path: Path) -> None:
+    path = write_workbook(
+        tmp_path / "book.xlsx",
+        [
+            ["account_id", "date", "amount", "note", "note"],
+            ["A", "2025-01-02", 1, "x", "y"],
+        ],
+    )
+    frame = read_table(path, "transactions").frame
+    assert frame["note"].tolist() == ["x"]
+    assert frame["note.1"].tolist() == ["y"]
+
+
+def test_parquet_repeated_column_names(tmp_path: Path) -> None:
+    path = tmp_path / "sales.parquet"
+    table = pa.Table.from_arrays(
+        [
+            pa.array(["A"]),
+            pa.array(["2025-01-02"]),
+            pa.array([1.0]),
+            pa.array(["x"]),
+            pa.array(["y"]),
+        ],
+        names=["account_id", "date", "amount", "note", "note"],
+    )
+    pq.write_table(table, path)
+    frame = read_table(path, "transactions").frame
+    assert frame["note.1"].tolist() == ["y"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import integrate, stats
+from scipy.special import hyp2f1
 
 from cartera.errors import ModelError
 from cartera.models.bgnbd import BetaGeoModel
@@ -112,8 +114,39 @@ def test_non_finite_parameters_stop_prediction(params: dict[str, float]) -> None
         model.expected_purchases(one_account(2, 30.43, 38.86), 39.0)
 
 
-def test_non_finite_prediction_names_account() -> None:
-    # a = 1 makes the closed form divide 0 by 0.
-    model = BetaGeoModel.from_params(**{**PUBLISHED, "a": 1.0})
-    with pytest.raises(ModelError, match="not finite for account A"):
-        model.expected_purchases(one_account(2, 30.43, 38.86), 39.0)
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        pytest.param(1.0, 2.426, id="a-equals-one"),
+        pytest.param(5351.3, 39634.7, id="a-and-b-in-thousands"),
+    ],
+)
+def test_closed_form_failures_use_quadrature(a: float, b: float) -> None:
+    """Where scipy's 2F1 fails, the value matches direct integration over p."""
+    params = {**PUBLISHED, "a": a, "b": b}
+    model = BetaGeoModel.from_params(**params)
+    account = one_account(2, 30.43, 38.86)
+    expected = model.expected_purchases(account, 39.0)[0] / model.p_alive(account)[0]
+
+    r, alpha = params["r"], params["alpha"]
+
+    def purchases(p: float) -> float:
+        base = alpha + 38.86
+        count = 1 - (base / (base + p * 39.0)) ** (r + 2)
+        return float(count / p * stats.beta.pdf(p, a, b + 2))
+
+    mode = (a - 1) / (a + b)
+    direct, _ = integrate.quad(purchases, 0, 1, points=[mode], limit=200)
+    assert np.isfinite(expected)
+    assert expected == pytest.approx(direct, rel=2e-3)
+
+
+def test_new_customer_expectation_matches_closed_form() -> None:
+    """E[X(t)] = (a+b-1)/(a-1) · [1 - (α/(α+t))^r 2F1(r, b; a+b-1; t/(α+t))],
+    as given by Fader, Hardie and Lee (2005)."""
+    r, alpha, a, b = (PUBLISHED[k] for k in ("r", "alpha", "a", "b"))
+    t = np.array([1.0, 39.0, 78.0, 520.0])
+    closed = (a + b - 1) / (a - 1)
+    closed *= 1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, t / (alpha + t))
+    model = BetaGeoModel.from_params(**PUBLISHED)
+    np.testing.assert_allclose(model.expected_purchases_new(t), closed, rtol=1e-10)

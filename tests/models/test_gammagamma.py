@@ -7,7 +7,11 @@ import pandas as pd
 import pytest
 
 from cartera.errors import ModelError
-from cartera.models.gammagamma import GammaGammaModel
+from cartera.models.gammagamma import (
+    GammaGammaModel,
+    _log_scale_hessian,
+    log_likelihood_and_gradient,
+)
 from cartera.models.simulate import simulate_spend
 
 # Fader, Hardie and Lee (2005), "RFM and CLV: using iso-value curves for customer
@@ -87,3 +91,28 @@ def test_too_few_repeat_accounts_raises() -> None:
     summary = pd.DataFrame({"frequency": [0.0, 2.0], "monetary_value": [0.0, 10.0]})
     with pytest.raises(ModelError, match="1 accounts have a repeat purchase"):
         GammaGammaModel().fit(summary)
+
+
+def test_hessian_matches_finite_differences() -> None:
+    params = np.array([6.25, 3.74, 15.44])
+    x = np.array([1.0, 2.0, 7.0, 40.0])
+    m = np.array([12.5, 30.0, 55.2, 80.0])
+    weights = np.array([3.0, 1.0, 2.0, 1.0])
+    logs = (np.log(x), np.log(m))
+
+    def log_gradient(theta: np.ndarray) -> np.ndarray:
+        value = np.exp(theta)
+        _, gradient = log_likelihood_and_gradient(value, x, m, logs)
+        result: np.ndarray = (weights @ gradient) * value
+        return result
+
+    analytic = _log_scale_hessian(params, x, m, weights, logs)
+    step = 1e-6
+    theta = np.log(params)
+    for i in range(3):
+        shift = np.zeros(3)
+        shift[i] = step
+        numeric = (log_gradient(theta + shift) - log_gradient(theta - shift)) / (
+            2 * step
+        )
+        np.testing.assert_allclose(analytic[i], numeric, rtol=1e-6, atol=1e-8)

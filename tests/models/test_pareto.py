@@ -125,3 +125,13 @@ def test_s_equal_one_takes_the_limit() -> None:
     assert at_one.expected_purchases(account, 39.0)[0] == pytest.approx(
         near_one.expected_purchases(account, 39.0)[0], rel=1e-5
     )
+
+
+def test_new_customer_expectation_matches_closed_form() -> None:
+    """E[X(t)] = rβ / (α(s-1)) · [1 - (β/(β+t))^(s-1)] (Schmittlein, Morrison
+    and Colombo 1987)."""
+    r, alpha, s, beta = (PUBLISHED[k] for k in ("r", "alpha", "s", "beta"))
+    t = np.array([1.0, 39.0, 78.0, 520.0])
+    closed = r * beta / (alpha * (s - 1)) * (1 - (beta / (beta + t)) ** (s - 1))
+    model = ParetoNBDModel.from_params(**PUBLISHED)
+    np.testing.assert_allclose(model.expected_purchases_new(t), closed, rtol=1e-10)

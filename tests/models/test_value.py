@@ -3,38 +3,43 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from cartera.config import ValueConfig
-from cartera.errors import InputError
-from cartera.models.value import SEGMENT_COLUMNS, VALUE_COLUMNS, ValueResult, fit_value
+from cartera.config import TableSource, ValueConfig
+from cartera.errors import DataQualityWarning, InputError, ModelError
+from cartera.io import read_table
+from cartera.models.simulate import simulate_transactions
+from cartera.models.value import (
+    SEGMENT_COLUMNS,
+    VALUE_COLUMNS,
+    ValueResult,
+    _over_draws,
+    fit_value,
+)
 
 AS_OF = date(2024, 12, 31)
 
 
 def synthetic_ledger(accounts: int, seed: int) -> pd.DataFrame:
-    """Orders over two years at account-specific rates, with some returns."""
+    """Purchases over two years, 5 % of them returned 3 days later."""
     rng = np.random.default_rng(seed)
-    rows = []
-    for i in range(accounts):
-        start = pd.Timestamp("2023-01-01") + pd.Timedelta(
-            days=int(rng.integers(0, 300))
-        )
-        rate = rng.gamma(0.8, 1 / 20)  # orders a day
-        life = rng.exponential(400)  # days
-        day = 0.0
-        while day <= min(life, (pd.Timestamp(AS_OF) - start).days):
-            amount = round(float(rng.gamma(4, 10)), 2)
-            rows.append((f"C{i:04d}", start + pd.Timedelta(days=int(day)), amount))
-            if rng.random() < 0.05:
-                when = start + pd.Timedelta(days=int(day) + 3)
-                rows.append((f"C{i:04d}", when, -amount))
-            day += rng.exponential(1 / rate)
-    rows.append(("RETURNS-ONLY", pd.Timestamp("2024-03-01"), -20.0))
-    return pd.DataFrame(rows, columns=["account_id", "date", "amount"])
+    sales = simulate_transactions(accounts, "2023-01-01", AS_OF.isoformat(), rng)
+    returned = sales[rng.random(len(sales)) < 0.05].copy()
+    returned["date"] += pd.Timedelta(days=3)
+    returned["amount"] *= -1
+    returns_only = pd.DataFrame(
+        {
+            "account_id": ["RETURNS-ONLY"],
+            "date": [pd.Timestamp("2024-03-01")],
+            "amount": [-20.0],
+        }
+    )
+    frame = pd.concat([sales, returned, returns_only], ignore_index=True)
+    return frame[frame["date"] <= pd.Timestamp(AS_OF)]
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +132,55 @@ def test_cdnow_value_columns(cdnow_transactions: pd.DataFrame) -> None:
     # Mean spend per purchase of the CDNOW sample is in the tens of dollars.
     assert 20 < accounts["expected_spend"].median() < 60
     assert accounts["p_alive"].between(0, 1).all()
+
+
+# Seven months of history do not identify the dropout parameters a and b.
+@pytest.mark.filterwarnings("ignore::cartera.errors.ConvergenceWarning")
+def test_accounts_after_as_of_left_out(ledger: pd.DataFrame) -> None:
+    as_of = date(2023, 7, 31)
+    result = fit_value(ledger, as_of, ValueConfig(model="bgnbd", draws=20))
+    known = ledger.loc[ledger["date"] <= pd.Timestamp(as_of), "account_id"]
+    assert set(result.accounts["account_id"]) == set(known)
+    assert ledger["account_id"].nunique() > len(result.accounts)
+
+
+@pytest.mark.parametrize(
+    ("failing", "kept"),
+    [pytest.param(1, 3, id="one-of-four-left-out"), pytest.param(3, 0, id="too-many")],
+)
+def test_draws_with_non_finite_predictions(failing: int, kept: int) -> None:
+    draws = (np.arange(4.0).reshape(4, 1), np.zeros((4, 1)))
+
+    def predict(purchase: np.ndarray, spend: np.ndarray) -> np.ndarray:
+        if purchase[0] < failing:
+            raise ModelError("the prediction is not finite for account A")
+        return purchase
+
+    if kept:
+        with pytest.warns(DataQualityWarning, match="1 of 4 parameter draws"):
+            rows = _over_draws(predict, draws)
+        assert rows.shape == (kept, 1)
+    else:
+        with pytest.raises(ModelError, match="only 1 of 4 parameter draws"):
+            _over_draws(predict, draws)
+
+
+# The retail sample shows no dropout, so the dropout parameters are not
+# identified and the fit warns about them.
+@pytest.mark.realdata
+@pytest.mark.filterwarnings("ignore::cartera.errors.ConvergenceWarning")
+def test_online_retail_value_columns(data_dir: Path) -> None:
+    """Invoice lines with cancellations: returns never create purchases."""
+    source = TableSource(columns={"amount": "Quantity * UnitPrice"})
+    path = data_dir / "online_retail" / "online_retail_sample_customers_mod10.csv"
+    frame = read_table(path, "transactions", source).frame
+    config = ValueConfig(model="bgnbd", unit="days", draws=40)
+
+    result = fit_value(frame, date(2011, 12, 9), config)
+    accounts = result.accounts
+
+    assert len(accounts) == frame["account_id"].nunique()
+    assert np.isfinite(accounts.drop(columns="account_id").to_numpy()).all()
+    assert (accounts["clv_low"] <= accounts["clv"]).all()
+    assert (accounts["clv"] <= accounts["clv_high"]).all()
+    assert result.summary["return_rate"].max() > 0

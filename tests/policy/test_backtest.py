@@ -15,7 +15,6 @@ from cartera.policy.backtest import (
     BASELINES,
     POLICY,
     format_backtest,
-    purchase_features,
     run_backtest,
 )
 
@@ -52,21 +51,13 @@ def _run(transactions, **kwargs):
         )
 
 
-def test_purchase_features_count_days_and_net_returns():
-    features = purchase_features(_ledger(), AS_OF).set_index("account_id")
-
-    # B's second day only returned goods: one purchase day, net spend 1,900.
-    assert features.loc["B", "frequency"] == 1
-    assert features.loc["B", "monetary"] == 1900.0
-    assert features.loc["B", "recency_days"] == 177.0
-    # A's August purchase is after the as-of date.
-    assert features.loc["A", "monetary"] == 800.0
-    assert features.loc["A", "recency_days"] == 10.0
-    assert len(features) == 10
+@pytest.fixture(scope="module")
+def ledger_result():
+    return _run(_ledger(), seed=4)
 
 
-def test_recent_buyer_outranks_lapsed_big_spender():
-    result = _run(_ledger())
+def test_recent_buyer_outranks_lapsed_big_spender(ledger_result):
+    result = ledger_result
 
     table = result.table.set_index(["ranking", "tier"])
     # Recent spend with a 90-day half-life: A 800 * 0.5 ** (10 / 90) = 741 beats
@@ -77,19 +68,18 @@ def test_recent_buyer_outranks_lapsed_big_spender():
     assert table.loc[("past_spend", 1), "value_share"] == 0.0
 
 
-def test_every_ranking_shares_add_to_one():
-    result = _run(_ledger())
+def test_every_ranking_shares_add_to_one(ledger_result):
+    result = ledger_result
 
     sums = result.table.groupby("ranking")["value_share"].sum()
     assert set(sums.index) == {POLICY, *BASELINES}
     assert sums.to_numpy() == pytest.approx([1.0] * len(sums))
 
 
-def test_random_baseline_is_seeded():
-    first = _run(_ledger(), seed=4).table
-    second = _run(_ledger(), seed=4).table
+def test_random_baseline_is_seeded(ledger_result):
+    again = _run(_ledger(), seed=4).table
 
-    pd.testing.assert_frame_equal(first, second)
+    pd.testing.assert_frame_equal(ledger_result.table, again)
 
 
 def test_value_model_sees_only_the_past():
@@ -222,6 +212,8 @@ def _online_retail(data_dir) -> pd.DataFrame:
     )
 
 
+# NOTE: tier 1 beats every baseline at this date, but past spend wins by up to
+# 1.1 points at some others (docs/backtest.md lists five dates).
 @pytest.mark.realdata
 def test_online_retail_backtest_runs(data_dir):
     with warnings.catch_warnings():

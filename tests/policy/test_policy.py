@@ -108,7 +108,7 @@ def test_spanish_output():
 
     assert result.answers_md.startswith("# Las cuatro respuestas")
     assert result.accounts["cluster_segment"].str.startswith("banda de valor").all()
-    rfm_names = result.segments.loc[result.segments["kind"] == "rfm", "name"]
+    rfm_names = result.segments.loc[result.segments["segment_kind"] == "rfm", "name"]
     assert rfm_names.isin(
         ["campeones", "leales", "nuevos", "prometedores", "en riesgo", "hibernando"]
     ).all()

@@ -11,7 +11,6 @@ from cartera.errors import ConfigError
 from cartera.policy.pyramid import (
     TierSizes,
     assign_tiers,
-    boundaries,
     sizes_by_capacity,
     sizes_by_shares,
 )
@@ -68,7 +67,7 @@ def test_capacity_sizes(n, minutes, per, time_share, expected):
     assert sizes.tier1 <= sizes.tier2 <= sizes.tier3
 
 
-def test_capacity_without_tier_two_minutes_is_a_config_error():
+def test_capacity_missing_tier_two_minutes():
     capacity = CapacityConfig(minutes_per_contact={"1": 30.0})
 
     with pytest.raises(ConfigError, match="tier 2"):
@@ -100,31 +99,24 @@ def test_tiers_follow_scores_without_history():
     assert result["rank"].tolist() == [6, 1, 3, 2, 4, 5]
 
 
-def test_boundaries_lie_halfway_between_tiers():
-    scores, _ = _ranked([10.0, 8.0, 6.0, 4.0])
-    tiers = pd.Series([1, 2, 2, 3])
-
-    assert boundaries(scores, tiers) == [9.0, 5.0]
-
-
-# Ten accounts; sizes 2/3/5 put tier 1 at {100, 88}, tier 2 at {83, 70, 60}, the
-# 1|2 boundary at 85.5 and the 2|3 boundary at 56. A 5 % margin of the score
-# range 90 is 4.5 points.
+# Ten accounts ranked by SCORES; sizes 2/3/5 put the boundaries at positions
+# 0.2 and 0.5 (shares of accounts ranked above). A margin of 0.15 means moving
+# up from tier 2 needs position < 0.05 and moving down from tier 1 needs >= 0.35.
 SCORES = [100.0, 88.0, 83.0, 70.0, 60.0, 52.0, 40.0, 30.0, 20.0, 10.0]
 
 
 @pytest.mark.parametrize(
     ("account", "previous", "expected"),
     [
-        (2, 1, 1),  # 83 is 2.5 below 85.5: within the margin, stays in tier 1
-        (1, 2, 2),  # 88 is 2.5 above 85.5: stays in tier 2
-        (0, 2, 1),  # 100 clears 85.5 by 14.5: moves up
-        (3, 1, 2),  # 70 is 15.5 below 85.5 but above 56: moves down one tier
-        (6, 1, 3),  # 40 falls below both boundaries by the margin
-        (0, 3, 1),  # 100 clears both boundaries: two tiers up
-        (5, 2, 2),  # 52 is 4 below 56: stays in tier 2
-        (4, 3, 3),  # 60 is 4 above 56: stays in tier 3
-        (3, 3, 2),  # 70 clears 56 but not 85.5 + 4.5: tier 2
+        (2, 1, 1),  # position 0.2 is within the margin of 0.2: stays in tier 1
+        (1, 2, 2),  # position 0.1 is not above 0.05: stays in tier 2
+        (0, 2, 1),  # position 0 clears 0.05: moves up
+        (4, 1, 2),  # position 0.4 passes 0.35 but not 0.65: one tier down
+        (7, 1, 3),  # position 0.7 passes both 0.35 and 0.65: two tiers down
+        (0, 3, 1),  # position 0 clears 0.35 and 0.05: two tiers up
+        (5, 2, 2),  # position 0.5 is within the margin of 0.5: stays in tier 2
+        (4, 3, 3),  # position 0.4 does not clear 0.35: stays in tier 3
+        (3, 3, 2),  # position 0.3 clears 0.35 but not 0.05: tier 2
     ],
     ids=[
         "down-within",
@@ -144,7 +136,7 @@ def test_hysteresis(account, previous, expected):
     prior[account] = previous
 
     result = assign_tiers(
-        scores, ids, TierSizes(2, 3, 5, "shares"), previous=prior, margin_share=0.05
+        scores, ids, TierSizes(2, 3, 5, "shares"), previous=prior, margin_share=0.15
     )
 
     assert result.loc[account, "tier"] == expected
@@ -164,13 +156,31 @@ def test_zero_margin_follows_this_run():
 def test_rank_follows_tier_after_hysteresis():
     scores, ids = _ranked(SCORES)
     prior = pd.Series(np.nan, index=scores.index)
-    prior[2] = 1  # 83 is tier 2 by position, kept in tier 1
+    prior[2] = 1  # position 0.2 is tier 2, kept in tier 1 by the margin
 
     result = assign_tiers(
-        scores, ids, TierSizes(2, 3, 5, "shares"), previous=prior, margin_share=0.05
+        scores, ids, TierSizes(2, 3, 5, "shares"), previous=prior, margin_share=0.15
     )
 
     assert result.loc[2, "raw_tier"] == 2
     assert result.loc[2, "tier"] == 1
     ordered = result.sort_values("rank")["tier"].tolist()
     assert ordered == sorted(ordered)
+
+
+def test_outlier_score_does_not_freeze_tiers():
+    # One huge account makes the score range 100 times the other scores; the
+    # margin is on ranks, so a former tier 3 account at the top still moves up.
+    scores, ids = _ranked([1e6, *[float(s) for s in range(100, 0, -1)]])
+    prior = pd.Series(np.nan, index=scores.index)
+    prior[1] = 3
+
+    result = assign_tiers(
+        scores,
+        ids,
+        sizes_by_shares(101, [0.1, 0.3, 0.6]),
+        previous=prior,
+        margin_share=0.05,
+    )
+
+    assert result.loc[1, "tier"] == 1

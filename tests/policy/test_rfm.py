@@ -106,8 +106,7 @@ def test_name_groups(r, f, m, group):
 def test_accounts_without_purchases_are_not_scored():
     accounts = _customers([1, 3, 0], [5.0, 40.0, np.nan], [20.0, 90.0, 0.0])
 
-    with pytest.warns(DataQualityWarning):
-        result = score_rfm(accounts)
+    result = score_rfm(accounts)
 
     assert pd.isna(result.scores["r_score"].iloc[2])
     assert result.scores["rfm_segment"].iloc[2] == "no_purchases"
@@ -119,3 +118,14 @@ def test_missing_column_is_an_input_error():
 
     with pytest.raises(InputError, match="recency_days"):
         score_rfm(accounts)
+
+
+def test_fewer_accounts_than_bins_is_no_collapse():
+    accounts = _customers([1, 2, 3], [30.0, 20.0, 10.0], [5.0, 6.0, 7.0])
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = score_rfm(accounts)
+
+    assert result.collapsed == {}
+    assert result.scores["f_score"].nunique() == 3

@@ -29,7 +29,9 @@ def test_growth_is_clv_times_p_alive():
 
 
 def test_growth_without_clv_uses_expected_spend_margin():
-    accounts = pd.DataFrame({"account_id": ["A"], "expected_spend": [200.0]})
+    accounts = pd.DataFrame(
+        {"account_id": ["A"], "expected_purchases": [4.0], "expected_spend": [50.0]}
+    )
 
     assert _score(accounts)["growth_value"].iloc[0] == pytest.approx(60.0)
 

@@ -150,7 +150,9 @@ def _profiled_accounts() -> pd.DataFrame:
 def test_profile_without_potential_says_so():
     profiles = profile_segments(_profiled_accounts())
 
-    champions = profiles.set_index(["kind", "segment"]).loc[("rfm", "champions")]
+    champions = profiles.set_index(["segment_kind", "segment"]).loc[
+        ("rfm", "champions")
+    ]
     assert champions["accounts"] == 2
     assert champions["share"] == pytest.approx(2 / 3)
     assert champions["open_balance"] == 150.0
@@ -158,7 +160,7 @@ def test_profile_without_potential_says_so():
     assert champions["mean_p_late"] == pytest.approx(0.3)
     assert np.isnan(champions["potential_spend"])
     assert "not estimated" in champions["description"]
-    assert set(profiles["kind"]) == {"attribute", "rfm", "cluster"}
+    assert set(profiles["segment_kind"]) == {"attribute", "rfm", "cluster"}
 
 
 def test_profile_with_potential():
@@ -179,7 +181,7 @@ def test_profile_with_potential():
 
     profiles = profile_segments(_profiled_accounts(), segment_potential=potential)
 
-    row = profiles.set_index(["kind", "segment"]).loc[("rfm", "at_risk")]
+    row = profiles.set_index(["segment_kind", "segment"]).loc[("rfm", "at_risk")]
     assert row["potential_spend"] == 10.0
     assert row["potential_spend_low"] == 8.0
     assert row["potential_spend_high"] == 12.0

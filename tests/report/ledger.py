@@ -10,7 +10,7 @@ The ledger behind it, as of 2025-06-30 (amounts in EUR):
 - A5 ``<script>alert(1)</script>``: nothing open. Tier 3, down from tier 2.
 - A6 ``Omega Retail``: invoice F-005 of 2,000.00, 40 days past due. Tier 2.
 
-Among the prospects, one is named ``=2*3`` and one carries an HTML image tag.
+Among the prospects in the answers, one has an HTML image tag for an id.
 """
 
 from __future__ import annotations
@@ -110,8 +110,9 @@ def _worklist() -> pd.DataFrame:
 def _segments() -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "segment_kind": ["rfm", "rfm", "rfm", "cluster", "cluster"],
-            "segment": ["champions", "loyal", "at risk", "0", "1"],
+            "kind": ["rfm", "rfm", "rfm", "cluster", "cluster"],
+            "segment": ["champions", "loyal", "at_risk", "1", "2"],
+            "name": ["champions", "loyal", "at risk", "value band 1", "value band 2"],
             "accounts": [1, 1, 1, 3, 3],
             "share": [1 / 6, 1 / 6, 1 / 6, 0.5, 0.5],
             "open_balance": [1500.0, 2000.0, 480.5, 3980.5, -74.75],
@@ -143,33 +144,90 @@ def _rejects() -> pd.DataFrame:
     )
 
 
-def _answers() -> dict[str, list[dict[str, object]]]:
+def _answers() -> dict[str, object]:
+    """Return the answers in the shape the policy layer gives them."""
     return {
-        "revenue_potential": [
-            {"account_id": "A1", "name": "Acme Iberia", "clv": 5200.0, "tier": 1},
-            {"account_id": "A6", "name": "Omega Retail", "clv": 4100.0, "tier": 2},
-        ],
-        "likely_to_convert": [
-            {"lead_id": "L-9", "name": "Nueva Óptica", "p_convert": 0.81},
-            {"lead_id": "L-3", "name": "=2*3", "p_convert": 0.64},
-            {
-                "lead_id": "L-7",
-                "name": "<img src=x onerror=alert(2)>",
-                "p_convert": 0.5,
-            },
-        ],
-        "work_first": [
-            {"account_id": "A3", "overdue_balance": 480.50, "p_late": 0.85},
-            {"account_id": "A6", "overdue_balance": 2000.00, "p_late": 0.65},
-        ],
-        "segment_spend": [
-            {
-                "segment": "champions",
-                "potential_spend": 5200.0,
-                "potential_spend_low": 4000.0,
-                "potential_spend_high": 6500.0,
-            }
-        ],
+        "tier_sizes": [1, 2, 3],
+        "revenue_potential": {
+            "basis": "clv",
+            "rows": [
+                {"account_id": "A1", "tier": 1, "value": 5200.0, "low": 4000.0}
+                | {"high": 6500.0},
+                {"account_id": "A6", "tier": 2, "value": 4100.0, "low": 3000.0}
+                | {"high": 5200.0},
+            ],
+        },
+        "likely_to_convert": {
+            "rows": [
+                {
+                    "account_id": "A1",
+                    "tier": 1,
+                    "kind": "buy_again",
+                    "probability": 0.97,
+                },
+                {
+                    "account_id": "L-9",
+                    "tier": None,
+                    "kind": "convert",
+                    "probability": 0.81,
+                },
+                {
+                    "account_id": "<img src=x onerror=alert(2)>",
+                    "tier": None,
+                    "kind": "convert",
+                    "probability": 0.5,
+                },
+            ]
+        },
+        "work_first": {
+            "tier1_accounts": 1,
+            "accounts": [
+                {
+                    "rank": 1,
+                    "account_id": "A1",
+                    "tier": 1,
+                    "priority_score": 0.91,
+                    "reasons": "high CLV; 60 days overdue",
+                }
+            ],
+            "collections": [
+                {
+                    "position": 1,
+                    "invoice_id": "F-003",
+                    "account_id": "A3",
+                    "open_amount": 480.50,
+                    "days_past_due": 95,
+                    "action": "escalate",
+                    "channel": "escalation",
+                    "expected_cash": 120.0,
+                },
+                {
+                    "position": 2,
+                    "invoice_id": "F-005",
+                    "account_id": "A6",
+                    "open_amount": 2000.00,
+                    "days_past_due": 40,
+                    "action": "call",
+                    "channel": "phone",
+                    "expected_cash": 1300.0,
+                },
+            ],
+            "collection_actions_week1": 2,
+        },
+        "segment_potential": {
+            "estimated": True,
+            "rows": [
+                {
+                    "kind": "rfm",
+                    "segment": "champions",
+                    "name": "champions",
+                    "accounts": 1,
+                    "potential_spend": 5200.0,
+                    "potential_spend_low": 4000.0,
+                    "potential_spend_high": 6500.0,
+                }
+            ],
+        },
     }
 
 

@@ -89,14 +89,21 @@ def test_language_conventions(
         assert text in pages[lang], text
 
 
-def test_four_answer_tables(pages: dict[str, str]) -> None:
-    for key in (
-        "revenue-potential",
-        "likely-to-convert",
-        "work-first",
-        "segment-spend",
-    ):
-        assert f'id="answer-{key}"' in pages["en"], key
+def test_four_answer_blocks(pages: dict[str, str]) -> None:
+    keys = ("revenue-potential", "likely-to-convert", "work-first", "segment-potential")
+    for key in keys:
+        assert f'<div class="answer-block" id="answer-{key}">' in pages["en"], key
+    # Who to work first has two tables: tier 1 accounts and collection actions.
+    assert pages["en"].count('<table class="answer">') == 5
+
+
+def test_answers_relabelled(pages: dict[str, str]) -> None:
+    page = pages["es"]
+    # The revenue answer's value column is named after its basis, CLV.
+    assert '<th class="num">CLV mínimo</th>' in page
+    assert "volver a comprar" in page
+    assert "Acciones de cobro de esta semana" in page
+    assert "Segmentos RFM" in page
 
 
 def test_missing_parts_have_notes(make_result: Build) -> None:
@@ -121,6 +128,24 @@ def test_risk_falls_back_to_overdue_share(make_result: Build) -> None:
     result.accounts = result.accounts.drop(columns=["p_late"])
     page = render_report(result)
     assert "Overdue share of the open balance" in page
+
+
+def test_risk_falls_back_to_p_alive(make_result: Build) -> None:
+    result = make_result("es")
+    accounts = result.accounts.drop(columns=["p_late"])
+    accounts["open_balance"] = 0.0
+    accounts["overdue_balance"] = 0.0
+    result.accounts = accounts
+    page = render_report(result)
+    assert "Probabilidad de haber dejado de comprar" in page
+    assert "Esta ejecución no tiene columnas de valor y riesgo" not in page
+
+
+def test_pyramid_labels_money(pages: dict[str, str]) -> None:
+    # Tier 2 is A6 and A3: open 2,000.00 + 480.50, CLV 4,100.00 + 900.00.
+    assert "Open balance: 2,480.50 EUR" in pages["en"]
+    assert "CLV: 5,000.00 EUR" in pages["en"]
+    assert "Saldo pendiente: 2.480,50 EUR" in pages["es"]
 
 
 def test_large_run_plots_capped(make_result: Build) -> None:

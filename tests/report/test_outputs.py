@@ -14,7 +14,7 @@ def test_writes_every_file(make_result: Build, tmp_path: Path) -> None:
     written = write_outputs(make_result("es"), tmp_path / "out")
     assert list(written) == [
         "accounts",
-        "open_items",
+        "invoices",
         "worklist",
         "segments",
         "rejects",
@@ -39,7 +39,7 @@ def test_run_json_has_as_of(make_result: Build, tmp_path: Path) -> None:
     assert run["lang"] == "en"
     assert run["reporting_currency"] == "EUR"
     answers = json.loads(written["answers"].read_text(encoding="utf-8"))
-    assert answers["work_first"][0]["account_id"] == "A3"
+    assert answers["work_first"]["collections"][0]["account_id"] == "A3"
 
 
 @pytest.mark.parametrize("missing", ["worklist", "segments"])

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, cast
 import typer
 
 if TYPE_CHECKING:
-    from cartera.config import TableName
+    from cartera.config import InputConfig, TableName
 
 
 def register(app: typer.Typer) -> None:
@@ -28,7 +28,8 @@ def inspect(
         None,
         "--config",
         "-c",
-        help="cartera.toml whose [input.<table>] settings are used to read the file.",
+        help="cartera.toml whose [input.<table>] settings are used to read the "
+        "file; the table is the one whose path is FILE unless --table is set.",
     ),
     no_header: bool = typer.Option(
         False, "--no-header", help="The first row is data, not column names."
@@ -50,21 +51,28 @@ def inspect(
         )
     name = cast("TableName | None", table)
     source = TableSource()
-    if config is not None and name is not None:
-        source = load_config(config).input.source(name)
+    if config is not None:
+        inputs = load_config(config).input
+        if name is None:
+            name = _table_reading(inputs, file)
+        source = inputs.source(name)
     if no_header:
         source = source.model_copy(update={"header": False})
     profile = profile_file(file, name, source)
     detected = profile.detected
 
-    delimiter = {None: "none", " ": "whitespace", "\t": "tab"}.get(
-        detected.delimiter, repr(detected.delimiter)
-    )
+    if detected.delimiter is None:
+        layout = f"Format {detected.encoding}"
+    else:
+        delimiter = {" ": "whitespace", "\t": "tab"}.get(
+            detected.delimiter, repr(detected.delimiter)
+        )
+        layout = f"Encoding {detected.encoding}, delimiter {delimiter}"
+    rows = f"{profile.rows} row" + ("" if profile.rows == 1 else "s")
     out.print(f"File: {profile.path}", markup=False, highlight=False, soft_wrap=True)
     out.print(
-        f"Encoding {detected.encoding}, delimiter {delimiter}, decimal mark "
-        f"{detected.decimal!r}, header {'yes' if detected.header else 'no'}, "
-        f"{profile.rows} rows",
+        f"{layout}, decimal mark {detected.decimal!r}, "
+        f"header {'yes' if detected.header else 'no'}, {rows}",
         markup=False,
         highlight=False,
         soft_wrap=True,
@@ -85,11 +93,43 @@ def inspect(
         if not profile.missing
         else f"missing {', '.join(profile.missing)}: replace each ? with a column"
     )
-    how = "guessed from the column names" if profile.table_guessed else "as asked"
+    if table is not None:
+        origin = "set by --table"
+    elif config is not None:
+        origin = "whose [input] path is this file"
+    else:
+        origin = "guessed from the column names"
     out.print(
-        f"Suggested cartera.toml for table {profile.table}, {how} ({state}):",
+        f"Suggested cartera.toml for table {profile.table}, {origin} ({state}):",
         markup=False,
         highlight=False,
         soft_wrap=True,
     )
     out.print(profile.snippet, markup=False, highlight=False, soft_wrap=True)
+
+
+def _table_reading(inputs: InputConfig, file: Path) -> TableName:
+    """Return the table whose ``[input.<table>]`` path is ``file``."""
+    from cartera.errors import ConfigError
+
+    tables: tuple[TableName, ...] = (
+        "invoices",
+        "payments",
+        "transactions",
+        "accounts",
+        "leads",
+        "fx",
+    )
+    matches = [
+        table
+        for table in tables
+        if (path := inputs.source(table).path) is not None
+        and path.resolve() == file.resolve()
+    ]
+    if len(matches) != 1:
+        found = "several [input] sections" if matches else "no [input] section"
+        raise ConfigError(
+            f"{found} of the configuration read {file}",
+            hint="pass --table to choose the [input.<table>] settings to use",
+        )
+    return matches[0]

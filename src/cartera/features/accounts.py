@@ -25,8 +25,8 @@ Rules:
    ``tenure_days`` count days from the last and first purchase to the as-of date.
 6. ``credit_limit`` comes from the ``accounts`` table, in the reporting currency,
    and ``credit_use`` is ``open_balance / credit_limit`` (null without a positive
-   limit). Every other column of ``accounts`` is kept; one whose name clashes with
-   a feature gets the suffix ``_account``.
+   limit). Every other column of ``accounts`` is kept, and one whose name clashes
+   with a feature gets the suffix ``_account``.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def account_features_from(
     -------
     ibis.Table
         Money as ``DECIMAL`` in the reporting currency, days as integers, rates as
-        floats; attribute columns of ``accounts`` follow.
+        floats. The attribute columns of ``accounts`` follow.
     """
     money = dt.Decimal(18, inputs.minor_units)
     zero = ibis.literal(0, type=money)

@@ -1,15 +1,16 @@
 """Compute every per-account and per-invoice feature of a workspace as of a date.
 
 The ``*_expr`` functions return Ibis expressions without running them, so the same
-code can run on any SQL backend Ibis supports. :func:`compute_features` runs them
-on the workspace and returns pandas frames.
+code can run on any SQL backend Ibis supports. They run only the small
+``DISTINCT`` queries that find the ledger's currencies. :func:`compute_features`
+runs the expressions on the workspace and returns pandas frames.
 """
 
 from __future__ import annotations
 
 import logging
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from cartera.features.currency import UNNAMED, CurrencyPlan, plan_currency
 from cartera.features.inputs import LedgerInputs, ledger_inputs
 from cartera.features.ledger import (
     allocation_expr,
+    directed_totals_expr,
     pool_events_expr,
     unapplied_credit_expr,
 )
@@ -46,7 +48,7 @@ class Features:
         Invoices open at the as-of date, sorted by account, due date and invoice:
         ``invoice_id, account_id, currency, issue_date, due_date, amount,
         open_amount, days_past_due, bucket``. Amounts are in the invoice's own
-        currency; ``days_past_due`` is in days.
+        currency, and ``days_past_due`` is in days.
     settlements
         Invoices fully settled on or before the as-of date: ``invoice_id,
         account_id, settled_date``.
@@ -67,10 +69,11 @@ def compute_features(ws: Workspace, as_of: date, config: Config) -> Features:
     Parameters
     ----------
     ws
-        Workspace with the canonical tables loaded; ``invoices``, ``payments``,
-        ``transactions``, ``accounts`` and ``fx`` are read when present.
+        Workspace with the canonical tables loaded. Each of ``invoices``,
+        ``payments``, ``transactions``, ``accounts`` and ``fx`` is read when
+        present.
     as_of
-        Date the ledger is seen at; later documents do not count.
+        Date the ledger is seen at. Later documents do not count.
     config
         Reads ``ageing`` (bucket bounds in days) and ``money`` (reporting
         currency, rates).
@@ -78,23 +81,23 @@ def compute_features(ws: Workspace, as_of: date, config: Config) -> Features:
     Raises
     ------
     MixedCurrencyError
-        The ledger holds several currencies and rates to convert them are missing.
+        The ledger contains several currencies and rates to convert them are
+        missing.
+    InputError
+        A table lacks a required column, or an FX rate is not a positive number.
     """
     plan = plan_currency(ws, config.money)
     inputs = ledger_inputs(ws, as_of, plan, ws.minor_units)
 
-    # Each intermediate table feeds several later ones, so it is computed once.
-    # Short expressions also keep Ibis's compile time down on small ledgers.
+    # Directed totals, the pool and the allocation feed several outputs, so each
+    # is computed once. The inputs are not copied into tables, because at ten
+    # million invoices a copy takes hundreds of MB and their filters are cheap.
     with ExitStack() as stack:
-        inputs = replace(
-            inputs,
-            invoices=stack.enter_context(ws.materialized(inputs.invoices)),
-            applications=stack.enter_context(ws.materialized(inputs.applications)),
-            purchases=stack.enter_context(ws.materialized(inputs.purchases)),
-            account_ids=stack.enter_context(ws.materialized(inputs.account_ids)),
+        directed = stack.enter_context(ws.materialized(directed_totals_expr(inputs)))
+        events = stack.enter_context(
+            ws.materialized(pool_events_expr(inputs, directed))
         )
-        events = stack.enter_context(ws.materialized(pool_events_expr(inputs)))
-        allocation = allocation_expr(inputs, config.ageing, events)
+        allocation = allocation_expr(inputs, config.ageing, events, directed)
         allocated = stack.enter_context(ws.materialized(allocation))
         unapplied = unapplied_credit_expr(events, allocated)
         accounts = account_features_from(
@@ -165,7 +168,7 @@ def _settlements(allocation: ir.Table) -> ir.Table:
 
 
 def _to_pandas(table: ir.Table) -> pd.DataFrame:
-    """Run ``table``; decimals become ``float64`` and dates ``datetime64``."""
+    """Run ``table`` with decimals as ``float64`` and dates as ``datetime64[s]``."""
     casts = {}
     for name, dtype in table.schema().items():
         if dtype.is_decimal():
@@ -179,12 +182,3 @@ def _to_pandas(table: ir.Table) -> pd.DataFrame:
         if name in frame.columns and frame[name].dtype.kind == "M":
             frame[name] = frame[name].astype("datetime64[s]")
     return frame.reset_index(drop=True)
-
-
-__all__ = [
-    "Features",
-    "account_features_expr",
-    "compute_features",
-    "open_items_expr",
-    "settlements_expr",
-]

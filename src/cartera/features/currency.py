@@ -68,7 +68,7 @@ class CurrencyPlan:
     default
         Currency of rows without one, or ``None`` when the ledger names none.
     currencies
-        Currencies in use, sorted; the unnamed currency is left out.
+        Currencies in use, sorted, without the unnamed currency.
     reporting
         Currency of account-level money, or ``None`` when unnamed.
     rates

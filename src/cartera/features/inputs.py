@@ -16,6 +16,9 @@ import ibis
 import ibis.expr.datatypes as dt
 import pandas as pd
 
+from cartera.errors import InputError
+from cartera.schema import TABLES
+
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
@@ -25,7 +28,7 @@ if TYPE_CHECKING:
 # Tables whose accounts get a row of features.
 ACCOUNT_TABLES = ("invoices", "payments", "transactions", "accounts")
 
-# Text values of a ``disputed`` column read as true; other values are false.
+# Text values of a ``disputed`` column that mean true. Other values mean false.
 TRUE_WORDS = ("yes", "y", "true", "t", "1", "si", "sí", "s")
 
 
@@ -73,10 +76,18 @@ class LedgerInputs:
 def ledger_inputs(
     ws: Workspace, as_of: date, plan: CurrencyPlan, minor_units: int
 ) -> LedgerInputs:
-    """Build the as-of views of the canonical tables in ``ws``."""
+    """Build the as-of views of the canonical tables in ``ws``.
+
+    Raises
+    ------
+    InputError
+        A loaded table lacks a required column of :mod:`cartera.schema`.
+    """
     money = dt.Decimal(18, minor_units)
     cutoff = ibis.literal(as_of, type="date")
     tables = ws.canonical_tables()
+    for name, table in tables.items():
+        _check_required(name, table)
 
     if "invoices" in tables:
         raw = tables["invoices"]
@@ -142,6 +153,17 @@ def ledger_inputs(
     )
 
 
+def _check_required(name: str, table: ir.Table) -> None:
+    """Raise InputError when ``table`` lacks a required canonical column."""
+    missing = [c for c in TABLES[name].required if c not in table.columns]
+    if missing:
+        raise InputError(
+            f"table {name} is missing the required column {', '.join(missing)}. "
+            f"Its columns are {', '.join(table.columns)}",
+            hint=f"map those columns under [input.{name}.columns] in cartera.toml",
+        )
+
+
 def _account_ids(tables: dict[str, ir.Table]) -> ir.Table:
     selections = [
         table.select(account_id=_text(table, "account_id"))
@@ -169,8 +191,10 @@ _DOCUMENT_SCHEMA = {
 
 
 def _documents(raw: ir.Table, plan: CurrencyPlan, money: dt.DataType) -> ir.Table:
-    """Normalise the ``invoices`` table; a credit note has a negative amount or
-    ``doc_type = credit_note``."""
+    """Normalise the ``invoices`` table and flag its credit notes.
+
+    A credit note has a negative amount or ``doc_type = credit_note``.
+    """
     amount = _money(raw, "amount", money)
     is_credit = amount < 0
     if "doc_type" in raw.columns:
@@ -219,7 +243,7 @@ _APPLICATION_SCHEMA = {
 
 
 def _empty(schema: dict[str, str], money: dt.DataType) -> ir.Table:
-    """Return an empty in-memory table with ``schema``; ``money`` is a decimal."""
+    """Return an empty in-memory table with ``schema``, "money" meaning ``money``."""
     types = {
         name: money if kind == "money" else dt.dtype(kind)
         for name, kind in schema.items()
@@ -235,7 +259,7 @@ def _text(raw: ir.Table, name: str) -> ir.StringValue:
 
 
 def _date(raw: ir.Table, name: str) -> ir.DateValue:
-    """Return column ``name`` as a date; a timestamp loses its time of day."""
+    """Return column ``name`` as a date, dropping the time of day of a timestamp."""
     if name not in raw.columns:
         return ibis.null("date")
     column = raw[name]

@@ -30,8 +30,8 @@ total reaches the invoice's place in the oldest-first queue. It is never earlier
 than the issue date, because a prepayment cannot settle an invoice before the
 invoice exists.
 
-NOTE: a pool that is negative (refunds above payments) settles nothing and is not
-reported as a debit; it shows only as a lower ``unapplied_credit``.
+NOTE: a negative pool (refunds above payments) settles nothing and is not reported
+as a debit. It shows only as a lower ``unapplied_credit``.
 """
 
 from __future__ import annotations
@@ -50,17 +50,21 @@ if TYPE_CHECKING:
 POOL_KEYS = ("account_id", "currency")
 
 
-def pool_events_expr(inputs: LedgerInputs) -> ir.Table:
+def pool_events_expr(
+    inputs: LedgerInputs, directed: ir.Table | None = None
+) -> ir.Table:
     """Return the unallocated documents: ``account_id, currency, event_date, value``.
 
     These are payments and credit notes without a matching invoice, and the excess
     of the documents directed at an invoice over its amount (dated on the last of
-    those documents).
+    those documents). ``directed`` is the result of :func:`directed_totals_expr`
+    when the caller has materialized it.
     """
     money = dt.Decimal(18, inputs.minor_units)
     applications = inputs.applications
     undirected = applications.anti_join(_invoice_keys(inputs), _DIRECTED_KEYS)
-    directed = _directed_totals(inputs)
+    if directed is None:
+        directed = directed_totals_expr(inputs)
     excess = directed.filter(directed.excess != 0)
     return undirected.select(
         *POOL_KEYS, event_date=undirected.doc_date, value=undirected.value.cast(money)
@@ -72,7 +76,10 @@ def pool_events_expr(inputs: LedgerInputs) -> ir.Table:
 
 
 def allocation_expr(
-    inputs: LedgerInputs, ageing: AgeingConfig, events: ir.Table | None = None
+    inputs: LedgerInputs,
+    ageing: AgeingConfig,
+    events: ir.Table | None = None,
+    directed: ir.Table | None = None,
 ) -> ir.Table:
     """Allocate payments and credit notes to every invoice issued by ``as_of``.
 
@@ -83,7 +90,9 @@ def allocation_expr(
     ageing
         Bucket bounds in days past due.
     events
-        The result of :func:`pool_events_expr`, when the caller has cached it.
+        The result of :func:`pool_events_expr`, when the caller has materialized it.
+    directed
+        The result of :func:`directed_totals_expr`, likewise.
 
     Returns
     -------
@@ -96,11 +105,13 @@ def allocation_expr(
     money = dt.Decimal(18, inputs.minor_units)
     as_of = ibis.literal(inputs.as_of, type="date")
     zero = ibis.literal(0, type=money)
+    if directed is None:
+        directed = directed_totals_expr(inputs)
     if events is None:
-        events = pool_events_expr(inputs)
+        events = pool_events_expr(inputs, directed)
 
     # Rules 2 and 3: documents aimed at the invoice, then the paid date.
-    directed = _directed_totals(inputs).drop("account_id", "currency", "excess")
+    directed = directed.drop("account_id", "currency", "excess")
     items = inputs.invoices.left_join(directed, "invoice_id").drop("invoice_id_right")
     items = items.mutate(
         directed_applied=items.directed_applied.fill_null(zero),
@@ -184,8 +195,17 @@ def _invoice_keys(inputs: LedgerInputs) -> ir.Table:
     )
 
 
-def _directed_totals(inputs: LedgerInputs) -> ir.Table:
-    """Sum the documents aimed at each invoice and find when they covered it."""
+def directed_totals_expr(inputs: LedgerInputs) -> ir.Table:
+    """Sum the payments and credit notes aimed at each invoice (rule 3).
+
+    Returns
+    -------
+    ibis.Table
+        One row per invoice with such documents: ``invoice_id, account_id,
+        currency, directed_applied`` (at most the invoice amount), ``excess`` (the
+        rest, for the pool), ``directed_full_date`` (when they first covered the
+        invoice) and ``directed_last_date``.
+    """
     money = dt.Decimal(18, inputs.minor_units)
     zero = ibis.literal(0, type=money)
     applications = inputs.applications

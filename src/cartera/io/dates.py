@@ -12,8 +12,9 @@ Rules:
    format other than the one most of the column fits make the column mixed,
    which is an error naming two conflicting values and their lines.
 4. A column that fits both day-first and month-first (every day is 12 or less)
-   takes the order that another date column of the same file proves; with no
-   proof, or proofs that disagree, it is an error asking for ``date_formats``.
+   takes the order that another date column of the same file proves. With no
+   proof, or with proofs that disagree, it is an error asking for
+   ``date_formats``.
 5. Dates are ``datetime64[s]`` at midnight. Seconds rather than nanoseconds keep
    far-future placeholders such as 9999-12-31 representable.
 """
@@ -60,12 +61,20 @@ _DATE_LIKE = (
     r"^\s*(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|(?:19|20)\d{6})" + _TIME + r"?\s*$"
 )
 _TIME_DIRECTIVE = re.compile(r"[T ]?%[HIMSfzZpXc]")
+_SPANISH_MONTHS = {"ene": "Jan", "abr": "Apr", "ago": "Aug", "set": "Sep", "dic": "Dec"}
+_SPANISH_MONTH = re.compile(r"(?i)(?<![a-z])(?:ene|abr|ago|set|dic)(?![a-z])")
 
 
 def date_part(cells: pd.Series) -> pd.Series:
-    """Return the date part of each cell, without any time of day or offset."""
-    found = cells.str.extract(_SPLIT)["date"]
-    return found.fillna("").astype("str")
+    """Return the date part of each cell, without any time of day or offset.
+
+    Spanish month abbreviations that differ from the English ones are
+    translated, so ``31-dic-2025`` fits ``%d-%b-%Y``.
+    """
+    found = cells.str.extract(_SPLIT)["date"].fillna("").astype("str")
+    return found.str.replace(
+        _SPANISH_MONTH, lambda m: _SPANISH_MONTHS[m.group(0).lower()], regex=True
+    )
 
 
 def has_time(cells: pd.Series) -> bool:
@@ -126,7 +135,7 @@ class DateColumn:
 
 def looks_like_dates(cells: pd.Series) -> bool:
     """Return whether the first distinct non-empty cells all look like dates."""
-    uniques = pd.Series(cells.unique(), dtype="str")
+    uniques = pd.Series(cells.head(10_000).unique(), dtype="str")
     sample = uniques[uniques.str.strip() != ""][:20]
     return len(sample) > 0 and bool(sample.str.match(_DATE_LIKE).all())
 

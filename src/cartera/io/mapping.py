@@ -164,7 +164,7 @@ def _line_total(columns: Sequence[str]) -> str | None:
 
 @dataclass(frozen=True)
 class Source:
-    """Where one canonical column comes from.
+    """Origin of the values of one canonical column.
 
     Attributes
     ----------
@@ -216,8 +216,8 @@ def resolve_mapping(
                 hint=f"remove it from [input.{table}.columns] or from constants",
             )
         mapping[canonical] = Source(constant=value)
-    taken = {c for s in mapping.values() for c in s.columns}
-    suggested = suggest_mapping([c for c in columns if c not in taken], table)
+    configured = {c for s in mapping.values() for c in s.columns}
+    suggested = suggest_mapping([c for c in columns if c not in configured], table)
     for canonical, expression in suggested.items():
         if canonical not in mapping:
             factors = _split_expression(path, columns, expression)

@@ -17,7 +17,8 @@ from cartera.io.values import FALSE_WORDS, TRUE_WORDS, fold_word, parse_numbers
 from cartera.schema import TABLES
 
 _SAMPLES = 3
-# Tables a file can be guessed to be; fx rates are too small to be worth it.
+# Tables a file's column names are matched against. An FX rates file has too
+# few columns to be told apart from the others.
 _GUESSABLE: tuple[TableName, ...] = (
     "invoices",
     "payments",
@@ -58,14 +59,13 @@ class ColumnProfile:
 
 @dataclass
 class FileProfile:
-    """What ``inspect`` reports about one file."""
+    """Report of ``inspect`` on one file."""
 
     path: Path
     detected: Detected
     rows: int
     columns: list[ColumnProfile]
     table: str
-    table_guessed: bool
     mapping: dict[str, str]
     missing: list[str]
     snippet: str
@@ -93,7 +93,6 @@ def profile_file(
         _profile_column(name, raw.frame[name], detected) for name in raw.frame.columns
     ]
     names = list(raw.frame.columns)
-    guessed = table is None
     table = table or _guess_table(names)
     mapping = dict(source.columns) or suggest_mapping(names, table)
     missing = [c for c in TABLES[table].required if c not in mapping]
@@ -104,7 +103,6 @@ def profile_file(
         raw.rows_read,
         columns,
         table,
-        guessed,
         mapping,
         missing,
         snippet,

@@ -42,6 +42,22 @@ class RawTable:
         return len(self.frame) + len(self.malformed)
 
 
+def unique_names(names: list[str]) -> list[str]:
+    """Suffix repeated column names with ``.1``, ``.2``... as pandas does for CSV."""
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        count = seen.get(name, 0)
+        candidate = name if count == 0 else f"{name}.{count}"
+        while candidate in seen:
+            count += 1
+            candidate = f"{name}.{count}"
+        seen[name] = count + 1
+        seen.setdefault(candidate, 1)
+        unique.append(candidate)
+    return unique
+
+
 def numbered_columns(count: int) -> list[str]:
     """Return the names of the columns of a file without header."""
     return [f"column_{i}" for i in range(1, count + 1)]

@@ -12,11 +12,12 @@ Business rules:
    column, because dropping it silently would change balances.
 3. A repeated key (such as an ``invoice_id``) keeps its first accepted row and
    rejects the others, naming the line of the first.
-4. Canonical columns the file does not provide are still in the frame, empty
-   (``False`` for booleans), so later layers need no presence checks.
-5. Other columns of the file are kept as text under their own names, to serve
-   as attributes; a name that clashes with a canonical column gets the suffix
-   ``_source``.
+4. An optional canonical column the file does not provide is left out of the
+   frame, so later layers can tell "not recorded" (no ``disputed`` column)
+   from "recorded as false".
+5. Other columns of the file are kept as text under their own names, so they
+   can serve as attributes. A name that clashes with a canonical column gets
+   the suffix ``_source``.
 6. Identifiers are kept as written: ``0010``, ``10`` and ``007`` are three
    accounts, and ``17850.0`` stays ``17850.0``.
 """
@@ -33,7 +34,6 @@ import pandas as pd
 from cartera.config import TableName, TableSource
 from cartera.errors import ConfigError, InputError
 from cartera.io.dates import (
-    DATE_DTYPE,
     DateColumn,
     detect_formats,
     looks_like_dates,
@@ -154,6 +154,7 @@ def read_table(
     decimal = source.decimal or _detect_decimal(path, raw, spec, mapping)
     formats = _date_formats(path, raw, spec, mapping, source)
     checks = _parse(spec, mapping, cells, decimal, formats)
+    _require_valid_values(path, raw.lines, spec, checks)
     frame, rejects = _split_rows(path, raw, spec, mapping, checks)
 
     detected = Detected(
@@ -279,6 +280,31 @@ def _parse(
     return checks
 
 
+def _require_valid_values(
+    path: Path, lines: np.ndarray, spec: TableSpec, checks: list[_Check]
+) -> None:
+    """Raise when no filled cell of a number, date or yes/no column parses.
+
+    Such a column is mapped to the wrong source or read with the wrong decimal
+    mark or date format, and rejecting every row would hide that.
+    """
+    for check in checks:
+        filled = ~check.parsed.missing
+        if check.column.type == "text" or not filled.any():
+            continue
+        if not check.parsed.invalid[filled].all():
+            continue
+        row = int(np.flatnonzero(filled)[0])
+        raise InputError(
+            f"every value of column {check.label!r} of {path} is invalid "
+            f"({check.invalid_reason}), for example {check.cells.iloc[row]!r} "
+            f"on line {lines[row]}",
+            hint=f"map {check.column.name} to another column under "
+            f"[input.{spec.name}.columns], or correct the decimal or "
+            "date_formats setting of this input",
+        )
+
+
 def _reason(spec: TableSpec, column: Column, fmt: str | None) -> str:
     if (spec.name, column.name) in CHOICES:
         allowed = sorted(set(CHOICES[spec.name, column.name].values()))
@@ -327,7 +353,7 @@ def _split_rows(
                 values[new] = check.cells.to_numpy()[new]
                 rejected |= new
 
-    columns = _canonical_columns(spec, mapping, checks, rows)
+    columns = _canonical_columns(spec, checks)
     _reject_duplicates(
         spec, mapping, columns, raw.lines, rejected, reasons, labels, values
     )
@@ -351,14 +377,11 @@ def _split_rows(
     return frame, rejects[list(REJECT_COLUMNS)]
 
 
-def _canonical_columns(
-    spec: TableSpec, mapping: dict[str, Source], checks: list[_Check], rows: int
-) -> dict[str, pd.Series]:
+def _canonical_columns(spec: TableSpec, checks: list[_Check]) -> dict[str, pd.Series]:
     columns: dict[str, pd.Series] = {}
     for column in spec.columns:
         parts = [c.parsed.values for c in checks if c.column.name == column.name]
         if not parts:
-            columns[column.name] = _empty(column, rows)
             continue
         values = parts[0]
         for factor in parts[1:]:
@@ -367,16 +390,6 @@ def _canonical_columns(
             values = values.round(2)
         columns[column.name] = values.reset_index(drop=True)
     return columns
-
-
-def _empty(column: Column, rows: int) -> pd.Series:
-    if column.type == "date":
-        return pd.Series(pd.NaT, index=range(rows), dtype=DATE_DTYPE)
-    if column.type in ("money", "number"):
-        return pd.Series(np.nan, index=range(rows), dtype="float64")
-    if column.type == "bool":
-        return pd.Series(False, index=range(rows), dtype="bool")
-    return pd.Series(pd.NA, index=range(rows), dtype="str")
 
 
 def _reject_duplicates(
@@ -415,9 +428,9 @@ def _reject_duplicates(
 def sniff(path: Path, source: TableSource | None = None) -> Detected:
     """Detect how ``path`` is written without mapping or validating its rows.
 
-    The decimal mark comes from every column whose cells look numeric, and a
-    date format is given for every file column that looks like dates and fits
-    one format; keys of ``date_formats`` are file column names here.
+    The decimal mark comes from every column whose cells look numeric. A date
+    format is given for every file column that looks like dates and fits one
+    format, keyed by the file's column name.
     """
     source = source or TableSource()
     return sniff_raw(Path(path), read_raw(Path(path), source), source)

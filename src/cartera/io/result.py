@@ -1,4 +1,4 @@
-"""What a reader returns: the canonical frame, its rejects and what was detected."""
+"""Reader results: the canonical frame, its rejects and the detected settings."""
 
 from __future__ import annotations
 
@@ -18,14 +18,15 @@ class Detected:
     Attributes
     ----------
     encoding
-        Python codec name, such as ``utf-8``, ``utf-8-sig`` or ``cp1252``.
+        Python codec name, such as ``utf-8``, ``utf-8-sig`` or ``cp1252``;
+        ``xlsx`` or ``parquet`` for those binary formats.
     delimiter
         Field separator of a text file (``" "`` means runs of whitespace);
         ``None`` for Excel and Parquet.
     decimal
         Decimal mark of the money and number columns, ``"."`` or ``","``.
     header
-        Whether the first row holds the column names.
+        Whether the first row contains the column names.
     date_formats
         Date column -> strptime format of its date part. Keys are canonical
         names in :func:`cartera.io.read_table` and file column names in
@@ -54,9 +55,9 @@ class LoadResult:
     path
         The file that was read.
     frame
-        Accepted rows: the canonical columns with the types of
-        :mod:`cartera.schema`, then every other column of the file as text,
-        under its own name.
+        Accepted rows: the required canonical columns and the optional ones
+        the file provides, with the types of :mod:`cartera.schema`, then every
+        other column of the file as text, under its own name.
     rejects
         :data:`REJECT_COLUMNS`, one row per rejected input row.
     rows_read

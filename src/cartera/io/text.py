@@ -1,11 +1,11 @@
 """Reading delimited and whitespace-separated text files as text cells.
 
-Encoding and delimiter are detected unless the source sets them. Encoding:
-a byte-order mark decides first; then the file is decoded as strict UTF-8; a
-file that is not UTF-8 goes to charset-normalizer, except that cp1252 (the
-Windows code page Excel saves CSV in for Western Europe and the Americas) wins
-when it decodes the file and charset-normalizer either scores it as well as its
-best guess or recognises no language at all. On short Spanish or French files
+Encoding and delimiter are detected unless the source sets them. For the
+encoding, a byte-order mark decides first. Otherwise the file is decoded as
+strict UTF-8, and a file that is not UTF-8 goes to charset-normalizer. cp1252,
+the Windows code page Excel saves CSV in for Western Europe and the Americas,
+wins when it decodes the file and charset-normalizer either scores it as well
+as its best guess or recognises no language at all. On short Spanish or French files
 charset-normalizer 3.5 ranks cp1250 or cp1125 first, which turn ``ñ`` into
 ``ń`` and ``€`` into a Cyrillic letter.
 
@@ -13,10 +13,10 @@ NOTE: a Central European file in cp1250 without enough text for
 charset-normalizer to recognise its language is therefore read as cp1252;
 set ``encoding`` for such files.
 
-pandas' C parser reads well-formed files in one vectorised pass. A file with a
-row of too many fields makes that parser fail, so such files are read again
-record by record with the ``csv`` module, which also reports the line of each
-record; only the rows that do not fit the header are rejected.
+pandas' C parser reads well-formed files in one vectorised pass. A row with
+too many fields makes that parser fail, so such a file is read again record
+by record with the ``csv`` module, which also reports the line of each record.
+Only the rows that do not fit the header are then rejected.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import codecs
 import csv
 import io
 import logging
+import re
 import warnings
 from collections import Counter
 from pathlib import Path
@@ -44,6 +45,10 @@ _CANDIDATES = (",", ";", "\t", "|")
 _SAMPLE_CHARS = 65_536
 _SAMPLE_LINES = 200
 _MAX_SHOWN = 120
+# Names a configuration may use for delimiters that are awkward to type.
+_DELIMITER_NAMES = {"tab": "\t", "whitespace": WHITESPACE, "\\s+": WHITESPACE}
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+_LEADING_BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n|\n|\r))+")
 
 
 def detect_encoding(raw: bytes, path: Path) -> str:
@@ -69,7 +74,9 @@ def detect_encoding(raw: bytes, path: Path) -> str:
         pass
     else:
         return "utf-8"
-    return _guess_legacy_encoding(raw)
+    encoding = _guess_legacy_encoding(raw)
+    logger.info("%s is not UTF-8; reading it as %s", path, encoding)
+    return encoding
 
 
 def _guess_legacy_encoding(raw: bytes) -> str:
@@ -118,8 +125,8 @@ def detect_delimiter(text: str) -> str:
     """Return the delimiter whose field count is steadiest over the first lines.
 
     A candidate character is scored by the share of sample lines that have the
-    most common field count, then by that count; it must split lines into at
-    least two fields. When no character does, runs of whitespace are tried.
+    most common field count, then by that count, and it must split lines into
+    at least two fields. When no character does, runs of whitespace are tried.
     A file with a single column gets ``","``.
     """
     sample = text[:_SAMPLE_CHARS]
@@ -169,25 +176,45 @@ def read_text(
         raise InputError(
             f"{path} is empty", hint="pass the file that holds the data rows"
         )
+    if delimiter is not None:
+        delimiter = _DELIMITER_NAMES.get(delimiter, delimiter)
     delimiter = delimiter or detect_delimiter(text)
-    if delimiter in ("\\s+", "whitespace"):
-        delimiter = WHITESPACE
+
+    # Blank lines before the header would otherwise be taken as the header.
+    leading = _LEADING_BLANK_LINES.match(text)
+    skipped = len(_LINE_BREAK.findall(leading.group(0))) if leading else 0
+    text = text[leading.end() :] if leading else text
+
     try:
         with warnings.catch_warnings():
             # A first row wider than the header is only a warning in pandas.
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame, lines = _read_fast(text, delimiter, header)
+            data = _utf8_bytes(raw, text, encoding, trimmed=skipped > 0)
+            frame, lines = _read_fast(data, delimiter, header)
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         logger.info("%s has malformed rows (%s); reading it row by row", path, exc)
         frame, lines, malformed = _read_records(path, text, delimiter, header)
     else:
-        malformed = rejects_frame(path, np.empty(0, "int64"), "", "", "")
-    frame, lines = drop_blank_rows(frame, lines)
-    return RawTable(frame, lines, malformed, encoding, delimiter, header)
+        frame, lines = drop_blank_rows(frame, lines)
+        frame, lines, malformed = _reject_short_rows(
+            path, text, frame, lines, delimiter
+        )
+    malformed["line"] += skipped
+    return RawTable(frame, lines + skipped, malformed, encoding, delimiter, header)
+
+
+def _utf8_bytes(raw: bytes, text: str, encoding: str, trimmed: bool) -> bytes:
+    """Return ``text`` as UTF-8, reusing the file's bytes when they are the same.
+
+    An untrimmed UTF-8 file is passed to pandas as it is, without a second copy.
+    """
+    if encoding == "utf-8" and not trimmed:
+        return raw
+    return text.encode("utf-8")
 
 
 def _read_fast(
-    text: str, delimiter: str, header: bool
+    data: bytes, delimiter: str, header: bool
 ) -> tuple[pd.DataFrame, np.ndarray]:
     options: dict[str, object] = {
         "dtype": str,
@@ -201,7 +228,7 @@ def _read_fast(
         options["sep"] = r"\s+"
     else:
         options["sep"] = delimiter
-    frame = pd.read_csv(io.StringIO(text), **options)  # type: ignore[call-overload]
+    frame = pd.read_csv(io.BytesIO(data), encoding="utf-8", **options)  # type: ignore[call-overload]
     if not header:
         frame.columns = numbered_columns(len(frame.columns))
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -212,6 +239,51 @@ def _read_fast(
     if spans is not None:
         lines = lines + np.concatenate(([0], np.cumsum(spans)[:-1]))
     return frame, lines
+
+
+def _reject_short_rows(
+    path: Path, text: str, frame: pd.DataFrame, lines: np.ndarray, delimiter: str
+) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
+    """Reject rows with fewer fields than the header, which pandas pads with "".
+
+    Only rows whose last cell is empty can be short, so only their lines are
+    split again. A file without quote characters is counted in one vectorised
+    pass, and otherwise each such line is split by the ``csv`` module. Rows with
+    a quoted cell spanning lines are not checked.
+    """
+    none = rejects_frame(path, np.empty(0, "int64"), "", "", "")
+    width = len(frame.columns)
+    if frame.empty or width < 2:
+        return frame, lines, none
+    candidates = (frame.iloc[:, -1] == "").to_numpy()
+    spans = _embedded_newlines(frame)
+    if spans is not None:
+        candidates = candidates & (spans == 0)
+    rows = np.flatnonzero(candidates)
+    if len(rows) == 0:
+        return frame, lines, none
+
+    physical = np.array(_LINE_BREAK.split(text), dtype=object)
+    texts = pd.Series(physical[lines[rows] - 1], dtype="str")
+    if delimiter == WHITESPACE:
+        counts = texts.str.count(r"\S+").to_numpy()
+    elif '"' not in text:
+        counts = texts.str.count(re.escape(delimiter)).to_numpy() + 1
+    else:
+        counts = np.array(
+            [len(next(csv.reader([t], delimiter=delimiter), [])) for t in texts]
+        )
+    short = counts < width
+    if not short.any():
+        return frame, lines, none
+
+    bad = rows[short]
+    reasons = [f"expected {width} fields, found {n}" for n in counts[short]]
+    values = [_shorten(t) for t in texts[short]]
+    malformed = rejects_frame(path, lines[bad], "", values, reasons)
+    keep = np.ones(len(frame), dtype=bool)
+    keep[bad] = False
+    return frame.loc[keep].reset_index(drop=True), lines[keep], malformed
 
 
 def _embedded_newlines(frame: pd.DataFrame) -> np.ndarray | None:
@@ -241,7 +313,7 @@ def _read_records(
     bad_reasons: list[str] = []
     width: int | None = None
     names: list[str] = []
-    for start, record in _numbered_records(text, delimiter):
+    for start, record in _numbered_records(path, text, delimiter):
         if not any(cell.strip() for cell in record):
             continue
         if width is None:
@@ -259,21 +331,37 @@ def _read_records(
             continue
         records.append(record)
         starts.append(start)
+    if bad_lines and not records:
+        raise InputError(
+            f"no row of {path} has the {width} fields of its first line, for "
+            f"example line {bad_lines[0]}: {bad_reasons[0]}",
+            hint="check the delimiter (set delimiter for this input) and whether "
+            "the file has a header (set header = false if not)",
+        )
     frame = pd.DataFrame(records, columns=names, dtype="str")
     malformed = rejects_frame(path, np.array(bad_lines), "", bad_values, bad_reasons)
     return frame, np.array(starts, dtype="int64"), malformed
 
 
-def _numbered_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+def _numbered_records(
+    path: Path, text: str, delimiter: str
+) -> list[tuple[int, list[str]]]:
     """Split ``text`` into records, each with the physical line it starts on."""
     if delimiter == WHITESPACE:
-        return [(i, line.split()) for i, line in enumerate(text.splitlines(), 1)]
+        lines = _LINE_BREAK.split(text)
+        return [(i, line.split()) for i, line in enumerate(lines, 1)]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     numbered = []
     start = 1
-    for record in reader:
-        numbered.append((start, record))
-        start = reader.line_num + 1
+    try:
+        for record in reader:
+            numbered.append((start, record))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(
+            f"{path} cannot be split into fields at line {start}: {exc}",
+            hint="check the quoting on that line, or set delimiter for this input",
+        ) from exc
     return numbered
 
 

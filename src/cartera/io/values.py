@@ -2,9 +2,9 @@
 
 Rules, applied to whole columns at once:
 
-1. Only money and number columns are parsed as numbers; every other column,
-   codes such as ``3.03.001.00514`` and identifiers such as ``007`` included,
-   stays text as written, with surrounding spaces removed.
+1. Only money and number columns are parsed as numbers. Every other column
+   stays text as written, with surrounding spaces removed. That includes codes
+   such as ``3.03.001.00514`` and identifiers such as ``007``.
 2. An amount may carry a currency symbol or ISO code (``€``, ``$``, ``EUR``),
    spaces, non-breaking spaces or apostrophes as thousands separators, a
    leading or trailing minus, or parentheses for a negative: ``(1.234,50 €)``
@@ -101,8 +101,8 @@ def on_uniques(cells: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> pd.
     """
     codes, uniques = pd.factorize(cells, sort=False)
     parsed = parse(pd.Series(uniques, dtype="str"))
-    taken = parsed.to_numpy()[codes]
-    return pd.Series(taken, index=cells.index, dtype=parsed.dtype)
+    spread = parsed.to_numpy()[codes]
+    return pd.Series(spread, index=cells.index, dtype=parsed.dtype)
 
 
 def clean_text(cells: pd.Series) -> Parsed:

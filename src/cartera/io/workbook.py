@@ -1,10 +1,10 @@
 """Reading Excel workbooks and Parquet files as text cells.
 
-Cells become the text a CSV export would hold, so one parsing path serves every
-format: numbers in their shortest round-trip form (a whole number without
-``.0``), dates and timestamps in ISO form as shown in the file, and for
-time-zone-aware Parquet timestamps the wall-clock time of their own zone, so a
-timestamp keeps the calendar date it was written with.
+Cells become the text a CSV export would contain, so one parsing path serves
+every format. Numbers take their shortest round-trip form, and a whole number
+has no ``.0``. Dates and timestamps take ISO form as shown in the file.
+Time-zone-aware Parquet timestamps show the wall-clock time of their own zone,
+so each keeps the calendar date it was written with.
 """
 
 from __future__ import annotations
@@ -13,12 +13,19 @@ import datetime as dt
 import zipfile
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 import numpy as np
 import pandas as pd
 
 from cartera.errors import InputError
-from cartera.io.raw import RawTable, drop_blank_rows, numbered_columns, rejects_frame
+from cartera.io.raw import (
+    RawTable,
+    drop_blank_rows,
+    numbered_columns,
+    rejects_frame,
+    unique_names,
+)
 
 
 def read_excel(path: Path, *, sheet: str | None, header: bool) -> RawTable:
@@ -36,11 +43,8 @@ def read_excel(path: Path, *, sheet: str | None, header: bool) -> RawTable:
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise InputError(
-            f"{path} cannot be opened as an Excel workbook: {exc}",
-            hint="open it in Excel and save it again as .xlsx, or export it as CSV",
-        ) from exc
+    except (*_WORKBOOK_ERRORS, InvalidFileException) as exc:
+        raise _unreadable(path, exc) from exc
     try:
         if sheet is None:
             worksheet = book.worksheets[0]
@@ -58,9 +62,30 @@ def read_excel(path: Path, *, sheet: str | None, header: bool) -> RawTable:
                 worksheet.iter_rows(min_row=1, values_only=True), start=1
             )
         ]
+    except _WORKBOOK_ERRORS as exc:
+        raise _unreadable(path, exc) from exc
     finally:
         book.close()
     return _table_from_rows(path, rows, header)
+
+
+# Exceptions openpyxl raises on a damaged workbook: a broken zip, missing or
+# malformed XML parts, or values it cannot convert.
+_WORKBOOK_ERRORS: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    KeyError,
+    OSError,
+    ValueError,
+    TypeError,
+    ParseError,
+)
+
+
+def _unreadable(path: Path, exc: Exception) -> InputError:
+    return InputError(
+        f"{path} cannot be opened as an Excel workbook: {exc}",
+        hint="open it in Excel and save it again as .xlsx, or export it as CSV",
+    )
 
 
 def _table_from_rows(
@@ -76,7 +101,7 @@ def _table_from_rows(
     cells = [c + [""] * (width - len(c)) for _, c in rows]
     lines = np.array([n for n, _ in rows], dtype="int64")
     if header:
-        names = [c or f"column_{i}" for i, c in enumerate(cells[0], 1)]
+        names = unique_names([c or f"column_{i}" for i, c in enumerate(cells[0], 1)])
         cells, lines = cells[1:], lines[1:]
     else:
         names = numbered_columns(width)
@@ -99,6 +124,8 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -120,24 +147,36 @@ def read_parquet(path: Path) -> RawTable:
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(path)
+        # ParquetFile, unlike pq.read_table, accepts repeated column names.
+        with pq.ParquetFile(path) as parquet:
+            table = parquet.read()
     except (pa.ArrowException, OSError) as exc:
         raise InputError(
             f"{path} cannot be read as Parquet: {exc}",
             hint="write the file again with a Parquet writer, or export it as CSV",
         ) from exc
-    columns = {}
+    columns: list[pd.Series] = []
     for name, column in zip(table.column_names, table.columns, strict=True):
-        if pa.types.is_dictionary(column.type):
-            column = column.cast(column.type.value_type)
-        if pa.types.is_timestamp(column.type):
-            text = pc.strftime(column, format="%Y-%m-%d %H:%M:%S")
-        elif pa.types.is_boolean(column.type):
-            text = pc.if_else(column, "true", "false")
-        else:
-            text = pc.cast(column, pa.string())
-        columns[str(name)] = pc.fill_null(text, "").to_pandas().astype("str")
-    frame = pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
+        try:
+            if pa.types.is_dictionary(column.type):
+                column = column.cast(column.type.value_type)
+            if pa.types.is_timestamp(column.type):
+                text = pc.strftime(column, format="%Y-%m-%d %H:%M:%S")
+            elif pa.types.is_boolean(column.type):
+                text = pc.if_else(column, "true", "false")
+            else:
+                text = pc.cast(column, pa.string())
+        except pa.ArrowException as exc:
+            raise InputError(
+                f"column {name!r} of {path} has type {column.type}, which cannot "
+                "be read as text",
+                hint="write that column as text, numbers or dates, or drop it",
+            ) from exc
+        columns.append(pc.fill_null(text, "").to_pandas().astype("str"))
+    names = unique_names([str(n) for n in table.column_names])
+    frame = pd.DataFrame(
+        dict(zip(names, columns, strict=True)), index=pd.RangeIndex(table.num_rows)
+    )
     lines = np.arange(2, table.num_rows + 2, dtype="int64")
     frame, lines = drop_blank_rows(frame, lines)
     malformed = rejects_frame(path, np.empty(0, "int64"), "", "", "")

@@ -1,9 +1,9 @@
 """What the purchase models (BG/NBD, Pareto/NBD) share: fitting and prediction.
 
-A subclass gives its parameter names and three functions of a parameter vector
-and the summary columns ``x`` (repeat purchases), ``t_x`` (recency) and ``T``
-(age): the log-likelihood of each row, P(alive), and the expected number of
-purchases in the next ``t`` time units.
+A subclass gives its parameter names and three functions. Each takes a parameter
+vector and the summary columns ``x`` (repeat purchases), ``t_x`` (recency) and
+``T`` (age), and returns the log-likelihood of each row, P(alive), or the
+expected number of purchases in the next ``t`` time units.
 """
 
 from __future__ import annotations
@@ -149,6 +149,7 @@ class PurchaseModel(Estimator):
             analytic,
             start,
             model=self.name,
+            names=self.param_names,
             scale=float(weights.sum()),
             max_iter=self.max_iter,
             tol=self.tol,
@@ -158,6 +159,7 @@ class PurchaseModel(Estimator):
             analytic,
             optimum.log_params,
             model=self.name,
+            names=self.param_names,
         )
         self.params_ = dict(
             zip(self.param_names, np.exp(optimum.log_params).tolist(), strict=True)

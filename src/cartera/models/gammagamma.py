@@ -9,7 +9,8 @@ density of Fader, Hardie and Lee (2005):
 Rules:
 
 1. Only accounts with at least one repeat purchase and a positive mean repeat
-   spend are fitted; the first purchase is left out, as in the source.
+   spend are fitted. The first purchase is left out, as Fader, Hardie and Lee
+   do.
 2. Accounts left out get the population mean ``pγ / (q-1)``.
 
 The likelihood and its analytic gradient are written here instead of taken from
@@ -32,7 +33,7 @@ from typing import Self
 
 import numpy as np
 import pandas as pd
-from scipy.special import digamma, gammaln
+from scipy.special import digamma, gammaln, polygamma
 
 from cartera.errors import InputError, ModelError
 from cartera.models import _mle
@@ -101,6 +102,7 @@ class GammaGammaModel(Estimator):
         groups = _mle.group_rows(x[kept], spend[kept])
         xs, ms = groups.columns
         weights = groups.weights
+        logs = (np.log(xs), np.log(ms))
 
         def log_likelihood(theta: np.ndarray) -> float:
             return float(
@@ -109,10 +111,13 @@ class GammaGammaModel(Estimator):
 
         def with_gradient(theta: np.ndarray) -> tuple[float, np.ndarray]:
             params = np.exp(theta)
-            rows, gradient = log_likelihood_and_gradient(params, xs, ms)
+            rows, gradient = log_likelihood_and_gradient(params, xs, ms, logs)
             return float(_mle.weighted_sum(weights, rows)), _mle.weighted_sum(
                 weights, gradient
             ) * params
+
+        def hessian(theta: np.ndarray) -> np.ndarray:
+            return _log_scale_hessian(np.exp(theta), xs, ms, weights, logs)
 
         mean, var = _weighted_moments(ms, weights)
         # Method-of-moments start: q from the spread of means, p = 1 purchase.
@@ -122,13 +127,20 @@ class GammaGammaModel(Estimator):
             log_likelihood,
             with_gradient,
             start,
+            hessian=hessian,
             model=NAME,
+            names=PARAM_NAMES,
             scale=float(weights.sum()),
             max_iter=self.max_iter,
             tol=self.tol,
         )
         self.log_covariance_ = _mle.laplace_covariance(
-            log_likelihood, with_gradient, optimum.log_params, model=NAME
+            log_likelihood,
+            with_gradient,
+            optimum.log_params,
+            model=NAME,
+            names=PARAM_NAMES,
+            hessian_of=hessian,
         )
         self.params_ = dict(
             zip(PARAM_NAMES, np.exp(optimum.log_params).tolist(), strict=True)
@@ -210,14 +222,20 @@ def row_log_likelihood(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.n
 
 
 def log_likelihood_and_gradient(
-    params: np.ndarray, x: np.ndarray, m: np.ndarray
+    params: np.ndarray,
+    x: np.ndarray,
+    m: np.ndarray,
+    logs: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per-row log-density and its gradient with respect to ``p, q, gamma``."""
+    """Per-row log-density and its gradient with respect to ``p, q, gamma``.
+
+    ``logs`` is ``(log x, log m)`` when the caller has them already, as a fit
+    that evaluates the same rows many times does.
+    """
     p, q, gamma = params
     px = p * x
     log_total = np.log(gamma + m * x)
-    log_x = np.log(x)
-    log_m = np.log(m)
+    log_x, log_m = logs if logs is not None else (np.log(x), np.log(m))
     # Columns: log Γ(px+q) - log Γ(px), ψ(px+q), ψ(px), for each count x.
     by_count = _mle.per_count(
         lambda k: np.column_stack(
@@ -241,6 +259,47 @@ def log_likelihood_and_gradient(
     d_q = by_count[:, 1] - digamma(q) + np.log(gamma) - log_total
     d_gamma = q / gamma - (px + q) / (gamma + m * x)
     return rows, np.column_stack([d_p, d_q, d_gamma])
+
+
+def _log_scale_hessian(
+    params: np.ndarray,
+    x: np.ndarray,
+    m: np.ndarray,
+    weights: np.ndarray,
+    logs: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """Hessian of the total log-likelihood with respect to the log-parameters."""
+    p, q, gamma = params
+    px = p * x
+    total = gamma + m * x
+    # Columns: ψ1(px+q), ψ1(px), for each count x.
+    trigammas = _mle.per_count(
+        lambda k: np.column_stack([polygamma(1, p * k + q), polygamma(1, p * k)]),
+        x,
+    )
+    rows = np.column_stack(
+        [
+            x**2 * (trigammas[:, 0] - trigammas[:, 1]),  # d²/dp²
+            x * trigammas[:, 0],  # d²/dp dq
+            -x / total,  # d²/dp dγ
+            trigammas[:, 0] - polygamma(1, q),  # d²/dq²
+            1 / gamma - 1 / total,  # d²/dq dγ
+            -q / gamma**2 + (px + q) / total**2,  # d²/dγ²
+        ]
+    )
+    second = _mle.weighted_sum(weights, rows)
+    plain = np.array(
+        [
+            [second[0], second[1], second[2]],
+            [second[1], second[3], second[4]],
+            [second[2], second[4], second[5]],
+        ]
+    )
+    _, gradient = log_likelihood_and_gradient(params, x, m, logs)
+    first = _mle.weighted_sum(weights, gradient)
+    # Chain rule for θ = exp(φ): d²/dφ_i dφ_j = θ_i θ_j d²/dθ_i dθ_j + δ_ij θ_i d/dθ_i.
+    result: np.ndarray = np.outer(params, params) * plain + np.diag(params * first)
+    return result
 
 
 def _weighted_moments(values: np.ndarray, weights: np.ndarray) -> tuple[float, float]:

@@ -73,3 +73,59 @@ def simulate_spend(
     mean = np.zeros(len(x))
     mean[repeat] = rng.gamma(params["p"] * x[repeat], 1.0 / (nu[repeat] * x[repeat]))
     return np.round(mean, 2)
+
+
+def simulate_transactions(
+    customers: int,
+    first_day: str,
+    last_day: str,
+    rng: np.random.Generator,
+    *,
+    purchase_params: dict[str, float] | None = None,
+    spend_params: dict[str, float] | None = None,
+) -> pd.DataFrame:
+    """Draw a transaction ledger from the BG/NBD and Gamma-Gamma models.
+
+    Parameters
+    ----------
+    customers
+        Number of accounts, named ``C0000``, ``C0001``, ...
+    first_day, last_day
+        ISO dates: first purchases fall in the first third of the period and
+        no transaction is after ``last_day``.
+    rng
+        Random generator.
+    purchase_params, spend_params
+        BG/NBD parameters in days and Gamma-Gamma parameters; the defaults are
+        typical of a retail ledger.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``account_id``, ``date`` (datetime64) and ``amount`` (currency), one
+        row per purchase.
+    """
+    purchase = purchase_params or {"r": 0.8, "alpha": 40.0, "a": 0.6, "b": 4.0}
+    spend = spend_params or {"p": 4.0, "q": 5.0, "gamma": 40.0}
+    start = pd.Timestamp(first_day)
+    days = (pd.Timestamp(last_day) - start).days
+    first = rng.integers(0, max(days // 3, 1), size=customers)
+    summary_rows = []
+    for i in range(customers):
+        rate = rng.gamma(purchase["r"], 1.0 / purchase["alpha"])
+        dropout = rng.beta(purchase["a"], purchase["b"])
+        nu = rng.gamma(spend["q"], 1.0 / spend["gamma"])
+        when = 0.0
+        times = [0.0]
+        while True:
+            when += rng.exponential(1.0 / rate)
+            if first[i] + when > days:
+                break
+            times.append(when)
+            if rng.random() < dropout:
+                break
+        for t in times:
+            day = start + pd.Timedelta(days=int(first[i] + t))
+            amount = round(float(rng.gamma(spend["p"], 1.0 / nu)), 2)
+            summary_rows.append((f"C{i:04d}", day, amount))
+    return pd.DataFrame(summary_rows, columns=["account_id", "date", "amount"])

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -124,9 +125,7 @@ class ValueResult:
         point = potential(
             self.purchase_model.param_vector, self.spend_model.param_vector
         )
-        drawn = np.array(
-            [potential(p, s) for p, s in zip(*self._draws, strict=True)]
-        ).reshape(-1, len(names))
+        drawn = _over_draws(potential, self._draws).reshape(-1, len(names))
         low, high = _interval(drawn, point, self.config.interval)
 
         counts = labels.value_counts()
@@ -179,25 +178,55 @@ def fit_value(
         )
     check = None
     key: str = config.model
+    start = None
     if key == "best":
         check = _choose(transactions, as_of, summary, config)
         key = check.best if check is not None else "bgnbd"
-    purchase_model = PURCHASE_MODELS[key]().fit(summary)
+        # The calibration estimates are a close start for the full history.
+        start = check.params.get(key) if check is not None else None
     spend_model = GammaGammaModel().fit(summary)
+    # The chosen model first, then the others: a model that cannot predict on
+    # these data (a fit at its parameter bounds) gives way to the next one.
+    candidates = [key, *(other for other in PURCHASE_MODELS if other != key)]
+    failures: list[str] = []
+    for candidate in candidates:
+        try:
+            initial = start if candidate == key else None
+            purchase_model = PURCHASE_MODELS[candidate](initial_params=initial)
+            purchase_model.fit(summary)
+            rng = np.random.default_rng(config.seed)
+            draws = (
+                purchase_model.sample_params(config.draws, rng),
+                spend_model.sample_params(config.draws, rng),
+            )
+            accounts = _account_values(
+                summary, purchase_model, spend_model, draws, config
+            )
+        except ModelError as exc:
+            failures.append(exc.message)
+            warnings.warn(
+                f"{exc.message}; trying the next purchase model",
+                DataQualityWarning,
+                stacklevel=2,
+            )
+            continue
+        key = candidate
+        break
+    else:
+        raise ModelError(
+            "no purchase model could predict: " + "; ".join(failures),
+            hint="check the transactions: the history may be too short or uniform",
+        )
     logger.info(
         "value models: %s %s, Gamma-Gamma %s",
         key,
         purchase_model.params_,
         spend_model.params_,
     )
-
-    rng = np.random.default_rng(config.seed)
-    draws = (
-        purchase_model.sample_params(config.draws, rng),
-        spend_model.sample_params(config.draws, rng),
-    )
-    accounts = _account_values(summary, purchase_model, spend_model, draws, config)
-    all_ids = pd.Index(transactions["account_id"].astype(str).unique()).sort_values()
+    seen = pd.to_datetime(transactions["date"]) <= pd.Timestamp(as_of)
+    all_ids = pd.Index(
+        transactions.loc[seen, "account_id"].astype(str).unique()
+    ).sort_values()
     accounts = accounts.reindex(all_ids, fill_value=0.0)
     accounts.index.name = "account_id"
     return ValueResult(
@@ -263,8 +292,11 @@ def _account_values(
         summary["T"],
         summary["monetary_value"],
     )
+    # Each distinct row carries its first account's id, so errors name one.
     rows = pd.DataFrame(
-        groups.values, columns=["frequency", "recency", "T", "monetary_value"]
+        groups.values,
+        columns=["frequency", "recency", "T", "monetary_value"],
+        index=summary.index[groups.first],
     )
     horizon = months_to_units(config.horizon_months, config.unit)
 
@@ -279,7 +311,7 @@ def _account_values(
         )
 
     point = clv(purchase_model.param_vector, spend_model.param_vector)
-    drawn = np.array([clv(p, s) for p, s in zip(*draws, strict=True)])
+    drawn = _over_draws(clv, draws)
     low, high = _interval(drawn, point, config.interval)
     values = pd.DataFrame(
         {
@@ -291,8 +323,44 @@ def _account_values(
             "expected_spend": spend_model.expected_spend(rows),
         }
     )
-    result = values.iloc[groups.inverse].set_index(summary.index)
-    return result
+    return values.iloc[groups.inverse].set_index(summary.index)
+
+
+def _over_draws(
+    function: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    draws: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """Evaluate ``function`` on each pair of parameter draws, one row per draw.
+
+    A draw whose predictions are not finite is left out with a warning. Draws
+    far out on a flat likelihood can reach parameters that the closed forms
+    cannot evaluate.
+
+    Raises
+    ------
+    ModelError
+        Fewer than half of the draws give finite predictions.
+    """
+    rows = []
+    for purchase, spend in zip(*draws, strict=True):
+        try:
+            rows.append(function(purchase, spend))
+        except ModelError:
+            continue
+    total = len(draws[0])
+    if len(rows) < total / 2:
+        raise ModelError(
+            f"only {len(rows)} of {total} parameter draws give finite predictions",
+            hint="set value.model to the other purchase model, or use more history",
+        )
+    if len(rows) < total:
+        warnings.warn(
+            f"{total - len(rows)} of {total} parameter draws gave non-finite "
+            "predictions and were left out of the intervals",
+            DataQualityWarning,
+            stacklevel=3,
+        )
+    return np.array(rows)
 
 
 def _interval(

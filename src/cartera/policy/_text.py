@@ -16,7 +16,11 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         # Reasons: one short clause each, money formatted by format_money.
         "reason_growth": "expected future margin {value}",
-        "reason_recent_spend": "recent spend {value}, last purchase {days} days ago",
+        "reason_recent_spend": "expected margin {value} from recent spend, last "
+        "purchase {days}",
+        "days_ago_one": "1 day ago",
+        "days_ago_many": "{n} days ago",
+        "days_ago_none": "date unknown",
         "reason_collect": "{value} overdue",
         "reason_collect_old": "{value} over {days} days past due",
         "reason_late": "likely to pay late (p_late {p})",
@@ -43,7 +47,7 @@ TEXT: dict[str, dict[str, str]] = {
         "rfm_desc_no_purchases": "no purchase history",
         # Clusters and attributes.
         "cluster_name": "value band {i} of {k}",
-        "cluster_desc": "{accounts} accounts; mean {traits}",
+        "cluster_desc": "mean {traits}",
         "attr_all": "all accounts",
         "attr_desc": "accounts with {label}",
         "unknown": "unknown",
@@ -86,7 +90,11 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "es": {
         "reason_growth": "margen futuro esperado {value}",
-        "reason_recent_spend": "gasto reciente {value}, última compra hace {days} días",
+        "reason_recent_spend": "margen esperado {value} por gasto reciente, última "
+        "compra {days}",
+        "days_ago_one": "hace 1 día",
+        "days_ago_many": "hace {n} días",
+        "days_ago_none": "fecha desconocida",
         "reason_collect": "{value} vencido",
         "reason_collect_old": "{value} con más de {days} días de vencimiento",
         "reason_late": "probable pago tardío (p_late {p})",
@@ -113,7 +121,7 @@ TEXT: dict[str, dict[str, str]] = {
         "rfm_desc_hibernating": "compraron poco y hace tiempo",
         "rfm_desc_no_purchases": "sin historial de compras",
         "cluster_name": "banda de valor {i} de {k}",
-        "cluster_desc": "{accounts} cuentas; media {traits}",
+        "cluster_desc": "media {traits}",
         "attr_all": "todas las cuentas",
         "attr_desc": "cuentas con {label}",
         "unknown": "desconocido",

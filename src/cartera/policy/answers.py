@@ -1,10 +1,12 @@
 """The four answers a team asks, as plain data and as Markdown.
 
-1. Top accounts by revenue potential: by ``clv``, else ``expected_spend``, else
-   past spend (``monetary``), with the interval when the value model gives one.
+1. Top accounts by revenue potential: by ``clv``, else expected spend over the
+   horizon (``expected_purchases * expected_spend``, the spend per purchase),
+   else past spend (``monetary``), with the CLV interval when there is one.
 2. Most likely to convert: each account's best chance among buying again
-   (``p_alive``), paying on time (``1 - p_late``, accounts with an open
-   balance) and becoming a customer (``p_convert``, prospects).
+   (``p_alive``), paying on time (``1 - p_late``, else ``1 -
+   share_paid_late``, for accounts with an open balance) and becoming a
+   customer (``p_convert``, prospects).
 3. Who to work first this week: tier 1 in rank order, and the collection
    actions of week 1 of the worklist.
 4. Potential spend per segment, with its interval, for every segment kind.
@@ -49,23 +51,29 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _value_basis(accounts: pd.DataFrame) -> str:
-    for column in ("clv", "expected_spend"):
-        if column in accounts.columns and accounts[column].notna().any():
-            return column
-    return "monetary"
+def _potential_value(accounts: pd.DataFrame) -> tuple[str, pd.Series]:
+    """Return the revenue-potential basis and its value per account (answer 1)."""
+    if "clv" in accounts.columns and accounts["clv"].notna().any():
+        return "clv", pd.to_numeric(accounts["clv"], errors="coerce")
+    if {"expected_purchases", "expected_spend"} <= set(accounts.columns):
+        spend = pd.to_numeric(accounts["expected_purchases"], errors="coerce") * (
+            pd.to_numeric(accounts["expected_spend"], errors="coerce")
+        )
+        if spend.notna().any():
+            return "expected_spend", spend
+    if "monetary" in accounts.columns:
+        return "monetary", pd.to_numeric(accounts["monetary"], errors="coerce")
+    return "monetary", pd.Series(np.nan, index=accounts.index)
 
 
 def revenue_potential(accounts: pd.DataFrame, top_n: int = TOP_N) -> dict[str, Any]:
     """Answer 1: the accounts with the most revenue potential."""
-    basis = _value_basis(accounts)
-    if basis not in accounts.columns:
-        return {"basis": basis, "rows": []}
+    basis, value = _potential_value(accounts)
     frame = pd.DataFrame(
         {
             "account_id": accounts["account_id"].astype(str),
             "tier": accounts["tier"],
-            "value": pd.to_numeric(accounts[basis], errors="coerce"),
+            "value": value,
         }
     )
     for bound in ("low", "high"):
@@ -91,16 +99,22 @@ def likely_to_convert(accounts: pd.DataFrame, top_n: int = TOP_N) -> dict[str, A
     chances = {}
     if "p_alive" in accounts.columns:
         chances["buy_again"] = pd.to_numeric(accounts["p_alive"]).where(~prospect)
-    if "p_late" in accounts.columns and "open_balance" in accounts.columns:
+    late = [c for c in ("p_late", "share_paid_late") if c in accounts.columns]
+    if late and "open_balance" in accounts.columns:
         has_balance = pd.to_numeric(accounts["open_balance"]).fillna(0) > 0
-        chances["pay"] = (1 - pd.to_numeric(accounts["p_late"])).where(has_balance)
+        p_late = pd.to_numeric(accounts[late[0]])
+        if len(late) == 2:
+            p_late = p_late.fillna(pd.to_numeric(accounts[late[1]]))
+        chances["pay"] = (1 - p_late).where(has_balance)
     if "p_convert" in accounts.columns:
         chances["convert"] = pd.to_numeric(accounts["p_convert"]).where(prospect)
     if not chances:
         return {"rows": []}
+
     table = pd.DataFrame(chances, index=accounts.index).astype(float)
     best = table.max(axis=1, skipna=True)
     kind = table.fillna(-1.0).idxmax(axis=1)
+
     frame = pd.DataFrame(
         {
             "account_id": accounts["account_id"].astype(str),
@@ -126,7 +140,8 @@ def work_first(
     columns = ["rank", "account_id", "tier", "priority_score", "reasons"]
     result: dict[str, Any] = {
         "tier1_accounts": len(first),
-        "accounts": _records(first[columns].head(top_n)),
+        # Every answer keeps its main table under "rows", as the report reads it.
+        "rows": _records(first[columns].head(top_n)),
         "collections": [],
     }
     if worklist is not None and len(worklist):
@@ -150,7 +165,7 @@ def segment_potential(segments: pd.DataFrame) -> dict[str, Any]:
     """Answer 4: potential spend per segment, with its interval."""
     estimated = bool(len(segments)) and bool(segments["potential_spend"].notna().any())
     keep = [
-        "kind",
+        "segment_kind",
         "segment",
         "name",
         "accounts",
@@ -184,7 +199,11 @@ def _table(header: list[str], rows: list[list[str]], lang: str) -> list[str]:
     if not rows:
         return [text(lang, "no_rows"), ""]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(cells) + " |" for cells in rows]
+    # A pipe inside a cell would end the cell early.
+    lines += [
+        "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+        for cells in rows
+    ]
     return [*lines, ""]
 
 
@@ -264,7 +283,7 @@ def render_answers(answers: dict[str, Any], lang: str = "en") -> str:
         ],
         [
             [str(r["rank"]), r["account_id"], money(r["priority_score"]), r["reasons"]]
-            for r in first["accounts"]
+            for r in first["rows"]
         ],
         lang,
     )
@@ -308,7 +327,7 @@ def render_answers(answers: dict[str, Any], lang: str = "en") -> str:
             ],
             [
                 [
-                    r["kind"],
+                    r["segment_kind"],
                     r["name"],
                     str(r["accounts"]),
                     money(r["potential_spend"]),

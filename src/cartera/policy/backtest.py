@@ -2,15 +2,16 @@
 
 Business rules:
 
-1. Only transactions on or before ``as_of`` feed the ranking; the holdout is
-   ``as_of < date <= horizon_end``. Accounts ranked are those with a purchase by
-   ``as_of``, plus, with invoices, those with an invoice open at ``as_of``.
+1. The ranking sees the ledger as of ``as_of`` through the product's own
+   features (:func:`cartera.features.compute_features`) and policy; the holdout
+   is ``as_of < date <= horizon_end``. Accounts ranked are those with a
+   purchase or an invoice by ``as_of``.
 2. An account's holdout value is its net holdout spend, floored at 0 so that
    returns do not make an account worth less than nothing. Holdout value of
    accounts first seen after ``as_of`` cannot be ranked and is left out.
-3. With invoices, overdue money at ``as_of`` is the amount of invoices issued
-   by then, due before it and not yet paid. It counts as collected when the
-   invoice's ``paid_date`` falls in the holdout.
+3. With invoices, overdue money is the open amount at ``as_of`` of invoices
+   past due then. What of it is no longer open at ``horizon_end`` counts as
+   collected, so partial payments count in part.
 4. The product's ranking is :func:`cartera.policy.apply_policy` as configured,
    with value-model columns when a value model is given. The baselines rank
    by past spend, past frequency (distinct purchase days), recency (most
@@ -32,7 +33,9 @@ import numpy as np
 import pandas as pd
 
 from cartera.config import Config, ValueConfig
+from cartera.engine import Workspace
 from cartera.errors import InputError, ModelError
+from cartera.features.compute import Features, compute_features
 from cartera.policy import apply_policy
 from cartera.policy.pyramid import raw_tiers
 
@@ -116,36 +119,6 @@ def _check_columns(frame: pd.DataFrame, columns: tuple[str, ...], table: str) ->
         )
 
 
-def purchase_features(transactions: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """Summarise purchases on or before ``as_of`` per account.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``account_id, recency_days`` (days from the last purchase day to
-        ``as_of``), ``frequency`` (distinct purchase days; same-day purchases
-        count once), ``monetary`` (net spend, floored at 0) and ``tenure_days``.
-        Accounts that only returned goods are left out.
-    """
-    cutoff = pd.Timestamp(as_of)
-    past = transactions[transactions["date"] <= cutoff]
-    days = past.groupby(["account_id", "date"], as_index=False)["amount"].sum()
-    # A day whose net amount is negative only returned goods; zero-value
-    # purchases (free items) still count as purchases.
-    bought = days[days["amount"] >= 0]
-    grouped = bought.groupby("account_id")
-    features = pd.DataFrame(
-        {
-            "recency_days": (cutoff - grouped["date"].max()).dt.days.astype(float),
-            "frequency": grouped.size(),
-            "tenure_days": (cutoff - grouped["date"].min()).dt.days.astype(float),
-        }
-    )
-    features["monetary"] = past.groupby("account_id")["amount"].sum().clip(lower=0.0)
-    features.index.name = "account_id"
-    return features.reset_index()
-
-
 def holdout_value(
     transactions: pd.DataFrame, as_of: date, horizon_end: date
 ) -> pd.Series:
@@ -157,49 +130,36 @@ def holdout_value(
     return window.groupby("account_id")["amount"].sum().clip(lower=0.0)
 
 
-def overdue_at(
-    invoices: pd.DataFrame, as_of: date, horizon_end: date
-) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
-    """Return open items at ``as_of``, and per account the overdue and collected money.
+def _ledger_features(
+    transactions: pd.DataFrame,
+    invoices: pd.DataFrame | None,
+    dates: tuple[date, ...],
+    config: Config,
+) -> list[Features]:
+    """Compute the product's features of the ledger as of each date."""
+    workspace = Workspace(minor_units=config.money.minor_units)
+    try:
+        workspace.load("transactions", transactions)
+        if invoices is not None:
+            workspace.load("invoices", invoices)
+        return [compute_features(workspace, day, config) for day in dates]
+    finally:
+        workspace.close()
 
-    Returns
-    -------
-    tuple
-        Open items (``invoice_id, account_id, open_amount, days_past_due``),
-        overdue amount per account and overdue amount collected in the holdout
-        per account (rule 3).
+
+def collected_overdue(start: Features, end: Features) -> pd.Series:
+    """Return per account the overdue money at ``start`` no longer open at ``end``.
+
+    Overdue items are the open items of ``start`` past due; each contributes its
+    open amount then minus its open amount at ``end`` (0 once settled), floored
+    at 0 (rule 3).
     """
-    _check_columns(
-        invoices,
-        ("invoice_id", "account_id", "issue_date", "due_date", "amount"),
-        "invoices",
-    )
-    start, end = pd.Timestamp(as_of), pd.Timestamp(horizon_end)
-    paid = (
-        invoices["paid_date"]
-        if "paid_date" in invoices.columns
-        else pd.Series(pd.NaT, index=invoices.index, dtype="datetime64[ns]")
-    )
-    is_open = (invoices["issue_date"] <= start) & (paid.isna() | (paid > start))
-    items = invoices.loc[is_open].copy()
-    items["open_amount"] = pd.to_numeric(items["amount"], errors="coerce").astype(float)
-    items["days_past_due"] = (start - items["due_date"]).dt.days.astype("int64")
+    items = start.open_items
     overdue = items[(items["days_past_due"] > 0) & (items["open_amount"] > 0)]
-    collected = overdue[paid.loc[overdue.index] <= end]
-    by_account = overdue.groupby("account_id")["open_amount"].sum()
-    collected_by_account = collected.groupby("account_id")["open_amount"].sum()
-    keep = ["invoice_id", "account_id", "open_amount", "days_past_due"]
-    return items[keep].reset_index(drop=True), by_account, collected_by_account
-
-
-def _share_paid_late(invoices: pd.DataFrame, as_of: date) -> pd.Series:
-    """Share of each account's invoices settled by ``as_of`` that were paid late."""
-    if "paid_date" not in invoices.columns:
-        return pd.Series(dtype="float64")
-    start = pd.Timestamp(as_of)
-    settled = invoices[invoices["paid_date"] <= start]
-    late = settled["paid_date"] > settled["due_date"]
-    return late.groupby(settled["account_id"]).mean().astype(float)
+    later = end.open_items.set_index("invoice_id")["open_amount"]
+    remaining = overdue["invoice_id"].map(later).fillna(0.0)
+    collected = (overdue["open_amount"] - remaining).clip(lower=0.0)
+    return collected.groupby(overdue["account_id"].astype(str)).sum()
 
 
 def _baseline_scores(accounts: pd.DataFrame, seed: int) -> dict[str, pd.Series]:
@@ -296,30 +256,29 @@ def run_backtest(
     transactions = transactions.assign(
         account_id=transactions["account_id"].astype(str)
     )
-    accounts = purchase_features(transactions, as_of)
-
-    open_items: pd.DataFrame | None = None
-    collected_by_account: pd.Series | None = None
     if invoices is not None:
+        _check_columns(
+            invoices,
+            ("invoice_id", "account_id", "issue_date", "due_date", "amount"),
+            "invoices",
+        )
         invoices = invoices.assign(account_id=invoices["account_id"].astype(str))
-        open_items, overdue_by_account, collected_by_account = overdue_at(
-            invoices, as_of, horizon_end
-        )
-        extra = sorted(set(open_items["account_id"]) - set(accounts["account_id"]))
-        accounts = pd.concat(
-            [accounts, pd.DataFrame({"account_id": extra})], ignore_index=True
-        )
-        accounts["overdue_balance"] = (
-            accounts["account_id"].map(overdue_by_account).fillna(0.0).astype(float)
-        )
-        accounts["share_paid_late"] = accounts["account_id"].map(
-            _share_paid_late(invoices, as_of)
-        )
+    dates = (as_of,) if invoices is None else (as_of, horizon_end)
+    features = _ledger_features(transactions, invoices, dates, config)
+
+    # Accounts first seen after as_of cannot be ranked (rule 1).
+    accounts = features[0].accounts
+    active = (accounts["frequency"] > 0) | (accounts["n_invoices"] > 0)
+    accounts = accounts.loc[active].reset_index(drop=True)
     if accounts.empty:
         raise InputError(
             f"no account bought anything on or before {as_of}",
             hint="choose an --as-of date inside the transaction history",
         )
+    open_items = features[0].open_items if invoices is not None else None
+    collected_by_account = (
+        collected_overdue(features[0], features[1]) if invoices is not None else None
+    )
 
     value_error = None
     if value_model is not None:
@@ -327,9 +286,9 @@ def run_backtest(
         try:
             values = value_model(past, as_of, config.value)
         except ModelError as exc:
-            # Rank as prioritize would without a value model, and say so.
+            # Rank as prioritize would without a value model, and record the error.
             value_error = exc.message
-            logger.warning("value model failed, ranking without it: %s", exc.message)
+            logger.info("value model failed, ranking without it: %s", exc.message)
         else:
             values = values.assign(account_id=values["account_id"].astype(str))
             accounts = accounts.merge(values, on="account_id", how="left")
@@ -365,7 +324,7 @@ def run_backtest(
         value_model_error=value_error,
     )
     logger.info(
-        "backtest as of %s: tier 1 holds %.1f %% of holdout value",
+        "backtest as of %s: tier 1 bought %.1f %% of the holdout value",
         as_of,
         100 * result.tier1_share(),
     )
@@ -391,6 +350,7 @@ def format_backtest(result: BacktestResult) -> str:
         "",
         header,
     ]
+
     value = result.table.pivot(index="ranking", columns="tier", values="value_share")
     collected = result.table.pivot(
         index="ranking", columns="tier", values="collected_share"
@@ -402,6 +362,7 @@ def format_backtest(result: BacktestResult) -> str:
             shares = collected.loc[ranking].to_numpy(dtype=float)
             line += "".join(f"{100 * s:>17.1f}%" for s in shares)
         lines.append(line)
+
     sizes = result.table[result.table["ranking"] == POLICY]["accounts"].tolist()
     lines += ["", f"tier sizes: {sizes[0]} / {sizes[1]} / {sizes[2]} accounts"]
     return "\n".join(lines)

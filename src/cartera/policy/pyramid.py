@@ -14,10 +14,14 @@ Business rules:
    tier 3. Sizes that break this shape are clipped, largest tiers first, and
    the clip is logged.
 5. Hysteresis: an account with a tier from the previous run keeps it unless its
-   score passes the boundary between the two tiers by more than ``margin =
-   hysteresis_margin * (max score - min score)``. A boundary lies halfway
-   between the last score of a tier and the first of the next. An account may
-   move two tiers when it passes both boundaries by the margin.
+   place in this run's ranking passes the boundary between the two tiers by
+   more than ``hysteresis_margin``, a share of the accounts ranked. With 1,000
+   accounts, shares 10/30/60 and a margin of 0.05, an account from tier 2 moves
+   up only if it ranks in the top 50, and one from tier 1 moves down only if it
+   ranks below 150. An account may move two tiers when it passes both
+   boundaries by the margin. The margin is on ranks, not scores, because
+   scores are heavy-tailed: a share of the score range would be set by the
+   largest accounts and freeze everyone else in place.
 6. The final rank orders accounts by tier, then by score, then by
    ``account_id``.
 """
@@ -125,61 +129,44 @@ def raw_tiers(scores: pd.Series, ids: pd.Series, sizes: TierSizes) -> pd.Series:
     return pd.Series(tiers, index=scores.index)
 
 
-def boundaries(scores: pd.Series, tiers: pd.Series) -> list[float]:
-    """Return the score boundaries between tiers 1|2 and 2|3 (rule 5).
-
-    A boundary next to an empty tier sits at the edge of the non-empty one.
-    """
-    result = []
-    for upper in (1, 2):
-        above = scores[tiers <= upper]
-        below = scores[tiers > upper]
-        if above.empty and below.empty:
-            result.append(0.0)
-        elif above.empty:
-            result.append(float(below.max()))
-        elif below.empty:
-            result.append(float(above.min()))
-        else:
-            result.append((float(above.min()) + float(below.max())) / 2)
-    return result
-
-
 def apply_hysteresis(
-    scores: pd.Series,
+    position: np.ndarray,
     tiers: pd.Series,
     previous: pd.Series,
-    margin_share: float,
+    sizes: TierSizes,
+    margin: float,
 ) -> pd.Series:
-    """Keep previous tiers unless the score passes a boundary by the margin (rule 5).
+    """Keep previous tiers unless the rank passes a boundary by the margin (rule 5).
 
     Parameters
     ----------
-    scores
-        Priority score per account.
+    position
+        Share of accounts ranked above each account, in ``[0, 1)``, aligned with
+        ``tiers``.
     tiers
         Tiers by position in this run's ranking.
     previous
-        Previous tier per account (aligned with ``scores``; missing for accounts
-        new to this run).
-    margin_share
-        Margin as a share of the score range.
+        Previous tier per account, aligned with ``tiers``; missing for accounts
+        new to this run.
+    sizes
+        Tier sizes of this run; the boundaries are ``tier1 / n`` and ``(tier1 +
+        tier2) / n``.
+    margin
+        Margin as a share of the accounts ranked.
     """
-    if scores.empty:
+    n = len(tiers)
+    if n == 0:
         return tiers
-    spread = float(scores.max() - scores.min())
-    margin = margin_share * spread
-    bounds = boundaries(scores, tiers)
-    values = scores.to_numpy(dtype=float)
+    bounds = (sizes.tier1 / n, (sizes.tier1 + sizes.tier2) / n)
     before = previous.to_numpy(dtype=float, na_value=np.nan)
     result = tiers.to_numpy(dtype="int64").copy()
     for i in np.flatnonzero(np.isin(before, (1.0, 2.0, 3.0))):
-        tier, score = int(before[i]), values[i]
-        # Move up while the score clears the boundary above by the margin.
-        while tier > 1 and score > bounds[tier - 2] + margin:
+        tier = int(before[i])
+        # Move up while the rank clears the boundary above by the margin.
+        while tier > 1 and position[i] < bounds[tier - 2] - margin:
             tier -= 1
-        # Move down while the score falls below the boundary beneath by the margin.
-        while tier < 3 and score < bounds[tier - 1] - margin:
+        # Move down while the rank falls past the boundary beneath by the margin.
+        while tier < 3 and position[i] >= bounds[tier - 1] + margin:
             tier += 1
         result[i] = tier
     return pd.Series(result, index=tiers.index)
@@ -202,10 +189,11 @@ def assign_tiers(
         ``raw_tier`` (the tier before hysteresis).
     """
     raw = raw_tiers(scores, ids, sizes)
+    tiers = raw
     if previous is not None and previous.notna().any():
-        tiers = apply_hysteresis(scores, raw, previous, margin_share)
-    else:
-        tiers = raw
+        position = np.empty(len(scores), dtype=float)
+        position[rank_order(scores, ids)] = np.arange(len(scores)) / len(scores)
+        tiers = apply_hysteresis(position, raw, previous, sizes, margin_share)
     order = np.lexsort(
         (ids.astype(str).to_numpy(), -scores.to_numpy(dtype=float), tiers.to_numpy())
     )

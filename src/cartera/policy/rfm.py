@@ -9,8 +9,9 @@ Business rules:
    is not used because it raises on duplicate edges.
 2. Recency is better when smaller (days since the last purchase); frequency and
    monetary are better when larger.
-3. When a dimension uses fewer distinct scores than ``bins`` (many ties), its
-   scale has collapsed: a :class:`~cartera.errors.DataQualityWarning` says so and
+3. When a dimension uses fewer distinct scores than ``bins`` (or than the
+   number of scored accounts, if smaller) because of ties, its scale has
+   collapsed: a :class:`~cartera.errors.DataQualityWarning` reports it and
    the result lists the dimension.
 4. Accounts without purchases (no recency) are not scored and fall in the group
    ``no_purchases``.
@@ -60,7 +61,7 @@ class RfmResult:
         :data:`RFM_GROUPS`).
     collapsed
         Dimension column -> number of distinct scores it uses, for every
-        dimension that uses fewer than ``bins``.
+        dimension whose scale collapsed (rule 3).
     """
 
     scores: pd.DataFrame
@@ -136,7 +137,7 @@ def score_rfm(accounts: pd.DataFrame, *, bins: int = 5) -> RfmResult:
     Warns
     -----
     DataQualityWarning
-        A dimension uses fewer distinct scores than ``bins`` (rule 3).
+        A dimension's scale collapsed because of ties (rule 3).
     """
     missing = [col for col in DIMENSIONS.values() if col not in accounts.columns]
     if missing:
@@ -153,7 +154,8 @@ def score_rfm(accounts: pd.DataFrame, *, bins: int = 5) -> RfmResult:
         score = quantile_scores(values, bins, higher_is_better=letter != "r")
         scores[f"{letter}_score"] = score
         used = int(score.nunique())
-        if has_purchases.sum() > 1 and used < bins:
+        # Fewer accounts than bins cannot fill the scale: that is no collapse.
+        if used < min(bins, int(has_purchases.sum())):
             collapsed[column] = used
 
     if collapsed:

@@ -3,7 +3,8 @@
 Business rules (weights and half-lives in ``[priority]``):
 
 1. *Growth* is the expected future margin: ``clv * p_alive``. Without ``clv``,
-   ``expected_spend * margin * p_alive``; a missing ``p_alive`` counts as 1.
+   ``expected_purchases * expected_spend * margin * p_alive``, with
+   ``expected_spend`` the spend per purchase; a missing ``p_alive`` counts as 1.
    With ``growth_basis = "recent_spend"``, or when no value model ran, growth
    is past spend discounted by recency, ``monetary * margin * 0.5 **
    (recency_days / recency_half_life_days)``: a proxy that needs no model.
@@ -69,10 +70,10 @@ def _is_prospect(accounts: pd.DataFrame) -> pd.Series:
 
 def has_value_model(accounts: pd.DataFrame) -> bool:
     """Tell whether value-model columns with at least one value are present."""
-    return any(
-        col in accounts.columns and accounts[col].notna().any()
-        for col in ("clv", "expected_spend")
+    spend = _column(accounts, "expected_purchases") * _column(
+        accounts, "expected_spend"
     )
+    return bool(_column(accounts, "clv").notna().any() or spend.notna().any())
 
 
 def recent_spend(accounts: pd.DataFrame, half_life_days: float) -> pd.Series:
@@ -92,7 +93,10 @@ def growth_value(
     p_alive = _column(accounts, "p_alive").fillna(1.0).clip(0, 1)
     if priority.growth_basis == "clv" and has_value_model(accounts):
         clv = _column(accounts, "clv")
-        spend_margin = _column(accounts, "expected_spend") * margin
+        spend = _column(accounts, "expected_purchases") * _column(
+            accounts, "expected_spend"
+        )
+        spend_margin = spend * margin
         value = clv.fillna(spend_margin) * p_alive
     else:
         value = recent_spend(accounts, priority.recency_half_life_days) * margin
@@ -210,6 +214,14 @@ def score_accounts(
     return scores, per_item
 
 
+def _days_ago(days: float, lang: str) -> str:
+    if np.isnan(days):
+        return text(lang, "days_ago_none")
+    if int(days) == 1:
+        return text(lang, "days_ago_one")
+    return text(lang, "days_ago_many", n=int(days))
+
+
 def _reason_candidates(
     row: dict[str, float], lang: str, model_growth: bool
 ) -> list[tuple[float, str]]:
@@ -226,8 +238,12 @@ def _reason_candidates(
     if growth > 0 and model_growth:
         candidates.append((growth, text(lang, "reason_growth", value=money(growth))))
     elif growth > 0:
-        days = "-" if np.isnan(row["recency_days"]) else int(row["recency_days"])
-        line = text(lang, "reason_recent_spend", value=money(growth), days=days)
+        line = text(
+            lang,
+            "reason_recent_spend",
+            value=money(growth),
+            days=_days_ago(row["recency_days"], lang),
+        )
         candidates.append((growth, line))
     if row["overdue_balance"] > 0:
         overdue = row["overdue_balance"]

@@ -332,7 +332,7 @@ def _order_by_value(features: pd.DataFrame, raw: np.ndarray) -> pd.Series:
     return pd.Series([mapping[r] for r in raw], index=features.index, dtype="int64")
 
 
-def _cluster_description(centroid: pd.Series, accounts: int, lang: str) -> str:
+def _cluster_description(centroid: pd.Series, lang: str) -> str:
     traits = []
     for column, value in centroid.items():
         if pd.isna(value):
@@ -344,7 +344,7 @@ def _cluster_description(centroid: pd.Series, accounts: int, lang: str) -> str:
             else format_money(value, lang)
         )
         traits.append(f"{name} {shown}")
-    return text(lang, "cluster_desc", accounts=accounts, traits=", ".join(traits))
+    return text(lang, "cluster_desc", traits=", ".join(traits))
 
 
 def profile_segments(
@@ -366,14 +366,14 @@ def profile_segments(
     segment_potential
         Function from segment labels indexed by ``account_id`` to ``segment,
         accounts, potential_spend, potential_spend_low, potential_spend_high``;
-        without it the potential columns are empty and the description says so.
+        without it the potential columns are empty and the description notes it.
     clusters
         The clustering behind ``cluster_segment``, for its descriptions.
 
     Returns
     -------
     pandas.DataFrame
-        ``kind, segment, name, accounts, share, open_balance, mean_clv,
+        ``segment_kind, segment, name, accounts, share, open_balance, mean_clv,
         mean_p_late, potential_spend, potential_spend_low,
         potential_spend_high, description``, one row per segment.
     """
@@ -395,22 +395,24 @@ def profile_segments(
         frame = frame.join(_potential(by_account, segment_potential), how="left")
         frame.index.name = "segment"
         frame = frame.reset_index()
-        frame.insert(0, "kind", kind)
+        frame.insert(0, "segment_kind", kind)
         frame.insert(
             2, "name", [_segment_name(kind, s, lang) for s in frame["segment"]]
         )
         frame["description"] = [
-            _segment_description(kind, row, lang, clusters, segment_potential is None)
-            for row in frame.itertuples(index=False)
+            _segment_description(
+                kind, str(segment), lang, clusters, segment_potential is None
+            )
+            for segment in frame["segment"]
         ]
         rows.append(frame)
     if not rows:
-        return pd.DataFrame(columns=PROFILE_COLUMNS)
+        return pd.DataFrame(columns=list(PROFILE_COLUMNS))
     return pd.concat(rows, ignore_index=True)[list(PROFILE_COLUMNS)]
 
 
 PROFILE_COLUMNS = (
-    "kind",
+    "segment_kind",
     "segment",
     "name",
     "accounts",
@@ -466,22 +468,17 @@ def _segment_name(kind: str, segment: str, lang: str) -> str:
 
 def _segment_description(
     kind: str,
-    row: tuple,
+    segment: str,
     lang: str,
     clusters: ClusterResult | None,
     no_potential: bool,
 ) -> str:
-    segment = str(row.segment)  # type: ignore[attr-defined]
     if kind == "rfm":
         line = text(lang, f"rfm_desc_{segment}")
     elif kind == "cluster" and clusters is not None:
         number = _cluster_number(segment, clusters)
         if number is not None and number in clusters.centroids.index:
-            line = _cluster_description(
-                clusters.centroids.loc[[number]].iloc[0],
-                int(row.accounts),  # type: ignore[attr-defined]
-                lang,
-            )
+            line = _cluster_description(clusters.centroids.loc[[number]].iloc[0], lang)
         else:
             line = segment
     elif segment == text(lang, "attr_all"):

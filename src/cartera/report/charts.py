@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from cartera.report.i18n import (
     bucket_label,
+    column_label,
     format_integer,
     format_number,
     tier_label,
@@ -58,8 +59,8 @@ def pyramid_figure(
     """Draw the three tiers as the bands of a triangle, tier 1 at the top.
 
     Bands have equal heights, so the picture reads as a pyramid whatever the
-    counts. The label beside each band gives its accounts and open balance, in
-    ``currency`` when given.
+    counts. The label beside each band gives its accounts, open balance and,
+    when ``accounts`` has ``clv``, the sum of CLV, in ``currency`` when given.
     """
     import plotly.graph_objects as go
 
@@ -74,12 +75,13 @@ def pyramid_figure(
         # The triangle's half-width at height y is (height - y) / 2.
         y_top, y_bottom = top - gap, bottom + gap
         half_top, half_bottom = (height - y_top) / 2, (height - y_bottom) / 2
-        money = format_number(getattr(row, "open_balance", 0.0), lang)
-        money = f"{money} {currency}" if currency else money
         key = "report.pyramid_band_one" if row.accounts == 1 else "report.pyramid_band"
-        band = translate(
-            key, lang, accounts=format_integer(row.accounts, lang), money=money
-        )
+        lines = [translate(key, lang, accounts=format_integer(row.accounts, lang))]
+        for column in ("open_balance", "clv"):
+            if column in summary:
+                money = format_number(getattr(row, column), lang)
+                money = f"{money} {currency}" if currency else money
+                lines.append(f"{column_label(column, lang)}: {money}")
         colour = TIER_COLOURS.get(tier, "#7f8c8d")
         figure.add_trace(
             go.Scatter(
@@ -91,7 +93,7 @@ def pyramid_figure(
                 mode="lines",
                 hoveron="fills",
                 hoverinfo="text",
-                text=f"{tier_label(tier, lang)}: {band}",
+                text=f"{tier_label(tier, lang)}: {' · '.join(lines)}",
                 name=tier_label(tier, lang),
                 showlegend=False,
             )
@@ -99,7 +101,7 @@ def pyramid_figure(
         figure.add_annotation(
             x=half_bottom + 0.15,
             y=(top + bottom) / 2,
-            text=f"<b>{tier_label(tier, lang)}</b><br>{band}",
+            text=f"<b>{tier_label(tier, lang)}</b><br>{'<br>'.join(lines)}",
             showarrow=False,
             xanchor="left",
             align="left",
@@ -171,9 +173,11 @@ def value_risk_figure(
 ) -> tuple[go.Figure | None, int]:
     """Plot each account's value against its risk, one trace per tier.
 
-    Value is ``clv`` (else ``monetary``); risk is ``p_late`` (else the overdue
-    share of the open balance). Above :data:`MAX_SCATTER_POINTS` accounts, every
-    k-th account in rank order is drawn, so every tier keeps its share of points.
+    Value is ``clv``, else ``monetary``. Risk is the first of these that some
+    account has: ``p_late``, the overdue share of the open balance, and
+    ``1 - p_alive`` (the chance the customer has stopped buying). Above
+    :data:`MAX_SCATTER_POINTS` accounts, every k-th account in rank order is
+    drawn, so every tier keeps its share of points.
 
     Returns
     -------
@@ -187,17 +191,9 @@ def value_risk_figure(
 
     frame = plain_frame(accounts.iloc[:: scatter_step(len(accounts))])
     value_column = next((c for c in ("clv", "monetary") if c in frame), None)
-    if value_column is None:
-        return None, 0
-    if "p_late" in frame:
-        risk = pd.to_numeric(frame["p_late"], errors="coerce")
-        risk_axis = "axis.p_late"
-    elif {"overdue_balance", "open_balance"} <= set(frame.columns):
-        open_balance = pd.to_numeric(frame["open_balance"], errors="coerce")
-        overdue = pd.to_numeric(frame["overdue_balance"], errors="coerce")
-        risk = (overdue / open_balance.where(open_balance > 0)).clip(0, 1)
-        risk_axis = "axis.overdue_share"
-    else:
+    risks = _risk_candidates(frame)
+    risk_axis, risk = next(((a, r) for a, r in risks if r.notna().any()), ("", None))
+    if value_column is None or risk is None:
         return None, 0
     value = pd.to_numeric(frame[value_column], errors="coerce")
     keep = risk.notna() & value.notna()
@@ -255,15 +251,41 @@ def value_risk_figure(
     return figure, int(keep.sum())
 
 
+def _risk_candidates(frame: pd.DataFrame) -> list[tuple[str, pd.Series]]:
+    """Return the risk measures ``frame`` allows, as (axis text key, values)."""
+    import pandas as pd
+
+    candidates = []
+    if "p_late" in frame:
+        candidates.append(
+            ("axis.p_late", pd.to_numeric(frame["p_late"], errors="coerce"))
+        )
+    if {"overdue_balance", "open_balance"} <= set(frame.columns):
+        open_balance = pd.to_numeric(frame["open_balance"], errors="coerce")
+        overdue = pd.to_numeric(frame["overdue_balance"], errors="coerce")
+        share = (overdue / open_balance.where(open_balance > 0)).clip(0, 1)
+        candidates.append(("axis.overdue_share", share))
+    if "p_alive" in frame:
+        stopped = 1 - pd.to_numeric(frame["p_alive"], errors="coerce")
+        candidates.append(("axis.p_stopped", stopped))
+    return candidates
+
+
 def segment_figure(segments: pd.DataFrame, lang: str) -> go.Figure | None:
-    """Draw one segmentation's potential spend per segment with its interval."""
+    """Draw one segmentation's potential spend per segment with its interval.
+
+    Returns ``None`` when no segment has an estimate of potential spend.
+    """
     import pandas as pd
     import plotly.graph_objects as go
 
     frame = plain_frame(segments)
     if "potential_spend" not in frame or frame.empty:
         return None
-    spend = pd.to_numeric(frame["potential_spend"], errors="coerce").fillna(0.0)
+    spend = pd.to_numeric(frame["potential_spend"], errors="coerce")
+    if spend.isna().all():
+        return None
+    spend = spend.fillna(0.0)
     error_y = None
     if {"potential_spend_low", "potential_spend_high"} <= set(frame.columns):
         low = pd.to_numeric(frame["potential_spend_low"], errors="coerce")
@@ -275,7 +297,9 @@ def segment_figure(segments: pd.DataFrame, lang: str) -> go.Figure | None:
             "arrayminus": (spend - low).clip(lower=0).fillna(0.0).tolist(),
             "color": "#1f2d3d",
         }
-    labels = [escape(str(s)) for s in frame["segment"]]
+    # The policy layer gives each segment a readable name beside its code.
+    names = frame["name"] if "name" in frame else frame["segment"]
+    labels = [escape(str(s)) for s in names]
     figure = go.Figure(
         go.Bar(
             x=labels,

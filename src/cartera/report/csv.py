@@ -31,7 +31,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cartera.errors import InputError
+from cartera.report.files import write_output
 from cartera.report.i18n import check_lang, is_missing
 from cartera.report.tables import plain_frame
 
@@ -98,22 +98,14 @@ def write_csv(frame: pd.DataFrame, path: Path, lang: str = "en") -> Path:
     lang = check_lang(lang)
     spanish = lang == "es"
     safe = neutralise_frame(frame)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        safe.to_csv(
-            path,
-            index=False,
-            sep=";" if spanish else ",",
-            decimal="," if spanish else ".",
-            encoding="utf-8-sig" if spanish else "utf-8",
-            date_format="%Y-%m-%d",
-            lineterminator="\n",
-        )
-    except OSError as exc:
-        raise InputError(
-            f"cannot write {path}: {exc.strerror or exc}",
-            hint="choose an output folder you can write to",
-        ) from exc
+    text = safe.to_csv(
+        index=False,
+        sep=";" if spanish else ",",
+        decimal="," if spanish else ".",
+        date_format="%Y-%m-%d",
+        lineterminator="\n",
+    )
+    write_output(path, text, encoding="utf-8-sig" if spanish else "utf-8")
     logger.info("wrote %s: %d rows", path, len(frame))
     return path
 
@@ -165,13 +157,6 @@ def write_json(data: Any, path: Path) -> Path:
     # A round trip through json makes numpy floats plain floats before the NaN pass.
     plain = json.loads(json.dumps(data, default=_json_default, allow_nan=True))
     text = json.dumps(_finite(plain), indent=2, ensure_ascii=False, allow_nan=False)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise InputError(
-            f"cannot write {path}: {exc.strerror or exc}",
-            hint="choose an output folder you can write to",
-        ) from exc
+    write_output(path, text + "\n")
     logger.info("wrote %s", path)
     return path

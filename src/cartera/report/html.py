@@ -26,12 +26,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cartera import __version__
-from cartera.errors import InputError
 from cartera.report import charts
+from cartera.report.answers import ANSWER_KEYS, answer_tables
+from cartera.report.files import write_output
 from cartera.report.i18n import (
     bucket_label,
     check_lang,
     column_label,
+    column_value_label,
     format_date,
     format_integer,
     format_number,
@@ -44,6 +46,7 @@ from cartera.report.tables import (
     ColumnKind,
     ageing_summary,
     column_kind,
+    normalise_segments,
     plain_frame,
     tier_movement,
     tier_summary,
@@ -67,7 +70,6 @@ SECTION_IDS = (
     "worklist",
     "run",
 )
-ANSWER_KEYS = ("revenue_potential", "likely_to_convert", "work_first", "segment_spend")
 # Rows shown in a table before it is cut; the workbook contains every row.
 ANSWER_ROWS = 15
 WORKLIST_ROWS = 50
@@ -95,6 +97,7 @@ main { max-width: 1200px; margin: 0 auto; padding: 8px 40px 40px; }
 section { margin-top: 36px; }
 h2 { font-size: 21px; border-bottom: 2px solid var(--line); padding-bottom: 6px; }
 h3 { font-size: 16px; margin: 22px 0 8px; }
+h4 { font-size: 14px; margin: 12px 0 6px; color: var(--muted); }
 .note { color: var(--muted); margin: 4px 0 10px; }
 .kpis + .note { margin-top: 16px; }
 .kpis { display: flex; gap: 16px; flex-wrap: wrap; margin-top: 24px; }
@@ -108,7 +111,8 @@ h3 { font-size: 16px; margin: 22px 0 8px; }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; font-size: 13.5px; margin: 4px 0 8px; }
 th, td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: left;
-  vertical-align: top; }
+  vertical-align: top; white-space: nowrap; }
+td.long { white-space: normal; min-width: 24em; }
 th { background: var(--band); font-weight: 600; white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums;
   white-space: nowrap; }
@@ -151,14 +155,7 @@ def write_report(result: RunResult, path: Path) -> Path:
         ``result.lang`` is not supported.
     """
     page = render_report(result)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(page, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(
-            f"cannot write {path}: {exc.strerror or exc}",
-            hint="choose an output folder you can write to",
-        ) from exc
+    write_output(path, page)
     logger.info("wrote %s: %d bytes", path, len(page.encode("utf-8")))
     return path
 
@@ -246,23 +243,18 @@ def _summary_section(result: RunResult, lang: str) -> str:
 
 
 def _answers_section(result: RunResult, lang: str) -> str:
-    import pandas as pd
-
     parts = []
     for key in ANSWER_KEYS:
-        records = result.answers.get(key) or []
-        heading = f"<h3>{escape(translate(f'answer.{key}', lang))}</h3>"
-        if not records:
-            body = _note(translate("report.answer_empty", lang))
-        else:
-            body = _table(
-                pd.DataFrame.from_records(records),
-                lang,
-                limit=ANSWER_ROWS,
-                css_class="answer",
-                css_id=f"answer-{key.replace('_', '-')}",
-            )
-        parts.append(f'<div class="answer-block">{heading}\n{body}</div>')
+        block_id = f"answer-{key.replace('_', '-')}"
+        body = [f"<h3>{escape(translate(f'answer.{key}', lang))}</h3>"]
+        tables = answer_tables(result.answers, key, lang)
+        if not tables:
+            body.append(_note(translate("report.answer_empty", lang)))
+        for subheading, frame in tables:
+            if subheading:
+                body.append(f"<h4>{escape(subheading)}</h4>")
+            body.append(_table(frame, lang, limit=ANSWER_ROWS, css_class="answer"))
+        parts.append(f'<div class="answer-block" id="{block_id}">{"".join(body)}</div>')
     return _section("answers", translate("report.answers", lang), *parts)
 
 
@@ -273,16 +265,24 @@ def _segments_section(result: RunResult, lang: str) -> str:
         return _section(
             "segments", heading, _note(translate("report.segments_empty", lang))
         )
-    parts = [_note(translate("report.segments_interval", lang))]
+    segments = normalise_segments(segments)
+    parts = []
     kinds = segments.get("segment_kind")
     groups = (
         segments.groupby(kinds, sort=False) if kinds is not None else [("", segments)]
     )
     for index, (kind, frame) in enumerate(groups):
         if kind != "":
-            parts.append(f"<h3>{escape(str(kind))}</h3>")
+            title = column_value_label("segment_kind", kind, lang)
+            parts.append(f"<h3>{escape(title)}</h3>")
         figure = charts.segment_figure(frame, lang)
-        table = _table(frame.drop(columns=["segment_kind"], errors="ignore"), lang)
+        if figure is None:
+            parts.append(_note(translate("report.segments_no_potential", lang)))
+        else:
+            parts.append(_note(translate("report.segments_interval", lang)))
+        # The readable name replaces the segment's code when there is one.
+        hidden = ["segment_kind", "segment"] if "name" in frame else ["segment_kind"]
+        table = _table(frame.drop(columns=hidden, errors="ignore"), lang)
         chart = _figure(figure, f"segments-chart-{index}") if figure else ""
         parts.append(f"{chart}\n{table}")
     return _section("segments", heading, *parts)
@@ -458,13 +458,24 @@ def _table(
     css_class: str = "",
     css_id: str = "",
 ) -> str:
-    """Return ``frame`` as an escaped HTML table, cut to ``limit`` rows with a note."""
+    """Return ``frame`` as an escaped HTML table, cut to ``limit`` rows with a note.
+
+    Columns with no value at all are left out; the workbook keeps them.
+    """
     frame = plain_frame(frame)
+    if len(frame):
+        frame = frame[[c for c in frame.columns if frame[c].notna().any()]]
     total = len(frame)
     shown = frame if limit is None else frame.head(limit)
 
     kinds = {c: column_kind(str(c), frame[c]) for c in frame.columns}
     numeric = {c for c, kind in kinds.items() if kind not in ("text", "date")}
+    # Text longer than this wraps; shorter text (ids, codes) stays on one line.
+    long_text = {
+        c
+        for c, kind in kinds.items()
+        if kind == "text" and shown[c].astype("str").str.len().max() > 40
+    }
     head = "".join(
         f'<th class="num">{escape(column_label(str(c), lang))}</th>'
         if c in numeric
@@ -476,8 +487,10 @@ def _table(
     for row in shown.itertuples(index=False, name=None):
         cells = []
         for column, value in zip(frame.columns, row, strict=True):
+            numeric_cell = column in numeric
+            wrap = column in long_text
             cells.append(
-                _cell(str(column), value, kinds[column], lang, column in numeric)
+                _cell(str(column), value, kinds[column], lang, numeric_cell, wrap)
             )
         body.append(f"<tr>{''.join(cells)}</tr>")
 
@@ -496,8 +509,12 @@ def _table(
     return table
 
 
-def _cell(name: str, value: Any, kind: ColumnKind, lang: str, numeric: bool) -> str:
+def _cell(
+    name: str, value: Any, kind: ColumnKind, lang: str, numeric: bool, wrap: bool
+) -> str:
     text = escape(_format_cell(value, kind, lang))
+    if wrap:
+        return f'<td class="long">{text}</td>'
     if name in ("tier", "previous_tier") and not is_missing(value):
         tier = format_integer(value, lang)
         return (

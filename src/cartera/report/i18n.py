@@ -118,6 +118,15 @@ def column_label(name: str, lang: str) -> str:
     return messages.get(f"column.{name}", name)
 
 
+def column_value_label(column: str, value: object, lang: str) -> str:
+    """Return the text of a coded ``value`` of ``column``, such as ``chance.pay``.
+
+    A value without text in ``lang`` is returned as ``str(value)``.
+    """
+    messages = _messages(check_lang(lang))
+    return messages.get(f"{column}.{value}", str(value))
+
+
 def bucket_label(bucket: str, lang: str) -> str:
     """Return the label of an ageing bucket such as ``current``, ``1_30``, ``over_90``.
 

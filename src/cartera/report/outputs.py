@@ -2,10 +2,12 @@
 
 Files, in the order they are written:
 
-- ``accounts.csv``, ``open_items.csv``, ``worklist.csv``, ``segments.csv`` and
-  ``rejects.csv`` through :func:`cartera.report.csv.write_csv`, in the run's
-  language; a table the run did not produce is not written;
-- ``answers.json`` and ``run.json`` through :func:`cartera.report.csv.write_json`;
+- ``accounts.csv``, ``invoices.csv`` (the open items), ``worklist.csv``,
+  ``segments.csv`` and ``rejects.csv`` through :func:`cartera.report.csv.write_csv`,
+  in the run's language; a table the run did not produce is not written;
+- ``answers.md``, the four answers as text, when the run rendered them;
+- ``answers.json`` and ``run.json`` (which repeats the answers) through
+  :func:`cartera.report.csv.write_json`;
 - ``cartera.xlsx`` (:func:`cartera.report.workbook.write_workbook`);
 - ``report.html`` (:func:`cartera.report.html.write_report`) unless ``report``
   is false.
@@ -21,7 +23,14 @@ from cartera.report.csv import write_csv, write_json
 if TYPE_CHECKING:
     from cartera.result import RunResult
 
-CSV_TABLES = ("accounts", "open_items", "worklist", "segments", "rejects")
+# RunResult attribute -> CSV file name.
+CSV_TABLES = {
+    "accounts": "accounts",
+    "open_items": "invoices",
+    "worklist": "worklist",
+    "segments": "segments",
+    "rejects": "rejects",
+}
 
 
 def write_outputs(
@@ -54,12 +63,22 @@ def write_outputs(
     from cartera.report.workbook import write_workbook
 
     written: dict[str, Path] = {}
-    for name in CSV_TABLES:
+    for name, file_name in CSV_TABLES.items():
         frame = getattr(result, name)
         if frame is not None:
-            written[name] = write_csv(frame, folder / f"{name}.csv", result.lang)
+            path = folder / f"{file_name}.csv"
+            written[file_name] = write_csv(frame, path, result.lang)
+    if result.answers_md:
+        path = folder / "answers.md"
+        path.write_text(result.answers_md, encoding="utf-8")
+        written["answers_md"] = path
     written["answers"] = write_json(result.answers, folder / "answers.json")
-    run = {"as_of": result.as_of, "lang": result.lang, **result.run}
+    run = {
+        "as_of": result.as_of,
+        "lang": result.lang,
+        **result.run,
+        "answers": result.answers,
+    }
     written["run"] = write_json(run, folder / "run.json")
     written["workbook"] = write_workbook(result, folder / "cartera.xlsx")
     if report:

@@ -3,11 +3,14 @@
 The rules that decide how a column is shown:
 
 1. A column whose values are dates or timestamps is a date.
-2. Probabilities and shares (``p_*``, ``share``, ``mean_p_*``) are percentages.
-3. Amounts of money are named ``*_balance``, ``*_amount``, ``aging_*``, ``clv*``,
-   ``mean_clv``, ``monetary``, ``expected_cash`` or ``potential_spend*``; they are
-   shown with two decimals in the run's currency.
-4. Counts, ranks, tiers and day counts are whole numbers.
+2. Probabilities, shares and rates (``p_*``, ``mean_p_*``, ``share*``,
+   ``*_rate``, ``probability``, ``credit_use``) are percentages.
+3. Amounts of money are shown with two decimals in the run's currency. Their
+   names are ``*_balance``, ``*_amount``, ``*_value``, ``*_spend``,
+   ``*_credit``, ``*_limit``, ``aging_*``, ``clv*``, ``expected_cash``,
+   ``expected_spend*``, ``potential_spend*``, ``mean_clv``, ``monetary`` and
+   ``value``.
+4. Counts (``n_*``), ranks, tiers and day counts (``*_days``) are whole numbers.
 5. Any other number keeps two decimals, and anything else is text.
 """
 
@@ -28,10 +31,17 @@ TIER_COLOURS = {1: "#1f4e79", 2: "#2e75b6", 3: "#bdd7ee"}
 TIER_TEXT_COLOURS = {1: "#ffffff", 2: "#ffffff", 3: "#1f2d3d"}
 
 _MONEY_NAMES = frozenset(
-    {"clv", "clv_low", "clv_high", "mean_clv", "monetary", "expected_cash", "amount"}
+    {"clv", "mean_clv", "monetary", "amount", "value", "expected_cash"}
 )
-_MONEY_SUFFIXES = ("_balance", "_amount")
-_MONEY_PREFIXES = ("aging_", "potential_spend", "clv_")
+_MONEY_SUFFIXES = ("_balance", "_amount", "_value", "_spend", "_credit", "_limit")
+_MONEY_PREFIXES = (
+    "aging_",
+    "potential_spend",
+    "clv_",
+    "expected_spend",
+    "monetary_",
+)
+_PERCENT_NAMES = frozenset({"probability", "credit_use"})
 _INTEGER_NAMES = frozenset(
     {
         "rank",
@@ -43,6 +53,10 @@ _INTEGER_NAMES = frozenset(
         "line",
         "recency_days",
         "days_past_due",
+        "position",
+        "week",
+        "level",
+        "minutes",
     }
 )
 
@@ -58,7 +72,11 @@ def column_kind(name: str, values: pd.Series) -> ColumnKind:
     )
     if not numeric:
         return "text"
-    if name.startswith(("p_", "mean_p_")) or name == "share":
+    if (
+        name.startswith(("p_", "mean_p_", "share"))
+        or name.endswith("_rate")
+        or name in _PERCENT_NAMES
+    ):
         return "percent"
     if (
         name in _MONEY_NAMES
@@ -66,7 +84,7 @@ def column_kind(name: str, values: pd.Series) -> ColumnKind:
         or name.startswith(_MONEY_PREFIXES)
     ):
         return "money"
-    if name in _INTEGER_NAMES or name.endswith("_days"):
+    if name in _INTEGER_NAMES or name.endswith("_days") or name.startswith("n_"):
         return "integer"
     if pd.api.types.is_integer_dtype(values):
         return "integer"
@@ -99,6 +117,16 @@ def _join_items(value: object) -> object:
     if isinstance(value, list | tuple | set):
         return "; ".join(str(item) for item in value)
     return value
+
+
+def normalise_segments(segments: pd.DataFrame) -> pd.DataFrame:
+    """Return segment profiles with their kind in ``segment_kind``.
+
+    The policy layer names that column ``kind``; both names are accepted.
+    """
+    if "segment_kind" not in segments.columns and "kind" in segments.columns:
+        return segments.rename(columns={"kind": "segment_kind"})
+    return segments
 
 
 def ageing_columns(accounts: pd.DataFrame) -> list[str]:

@@ -31,8 +31,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cartera.errors import InputError
 from cartera.report.csv import is_formula_like
+from cartera.report.files import write_output
 from cartera.report.i18n import column_label, translate
 from cartera.report.tables import (
     TIER_COLOURS,
@@ -40,6 +40,7 @@ from cartera.report.tables import (
     ColumnKind,
     ageing_summary,
     column_kind,
+    normalise_segments,
     plain_frame,
 )
 
@@ -52,28 +53,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-WORKLIST_COLUMNS = (
-    "account_id",
-    "invoice_id",
-    "open_amount",
-    "days_past_due",
-    "action",
-    "channel",
-    "expected_cash",
-)
-SEGMENT_COLUMNS = (
-    "segment_kind",
-    "segment",
-    "accounts",
-    "share",
-    "open_balance",
-    "mean_clv",
-    "mean_p_late",
-    "potential_spend",
-    "potential_spend_low",
-    "potential_spend_high",
-    "description",
-)
 REJECT_COLUMNS = ("file", "line", "column", "value", "reason")
 
 _NUMBER_FORMATS: dict[ColumnKind, str] = {
@@ -110,12 +89,15 @@ def write_workbook(result: RunResult, path: Path) -> Path:
     """
     from openpyxl import Workbook
 
+    from cartera.policy.segments import PROFILE_COLUMNS
+    from cartera.policy.worklist import WORKLIST_COLUMNS
+
     lang = result.lang
     sheets: list[tuple[str, pd.DataFrame]] = [
         ("accounts", result.accounts),
         ("worklist", _or_empty(result.worklist, WORKLIST_COLUMNS)),
         ("open_items", result.open_items),
-        ("segments", _or_empty(result.segments, SEGMENT_COLUMNS)),
+        ("segments", normalise_segments(_or_empty(result.segments, PROFILE_COLUMNS))),
         ("ageing", ageing_summary(result)),
         ("rejects", _or_empty(result.rejects, REJECT_COLUMNS)),
     ]
@@ -130,15 +112,7 @@ def write_workbook(result: RunResult, path: Path) -> Path:
     # workbook is complete, instead of leaving openpyxl's row writers open.
     buffer = io.BytesIO()
     book.save(buffer)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(buffer.getvalue())
-    except OSError as exc:
-        raise InputError(
-            f"cannot write {path}: {exc.strerror or exc}",
-            hint="choose an output folder you can write to, and close the "
-            "workbook if Excel has it open",
-        ) from exc
+    write_output(path, buffer.getvalue())
     logger.info("wrote %s: %d accounts", path, len(result.accounts))
     return path
 

@@ -1,0 +1,448 @@
+"""The main job: read the inputs, build features, run the models, rank, write.
+
+Stages, in order, each timed into ``run.json``:
+
+1. Read every given file into its canonical table; rejected rows go to
+   ``rejects.csv`` and every input reports rows read = accepted + rejected.
+2. Load the tables into the workspace and compute features as of the date.
+3. Fit the value models on purchases, the late-payment model on settled invoices,
+   and the conversion model on leads with a known outcome, when each has data.
+   A model that cannot be fitted is reported in ``run.json`` and skipped; the
+   ranking then uses what remains.
+4. Apply the priority policy: segments, score, pyramid, worklist and answers.
+5. Write the CSVs, ``answers.md``, ``run.json``, the workbook and the report.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cartera import __version__
+from cartera.config import Config, TableName
+from cartera.errors import CarteraError, CarteraWarning, InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from cartera.io import LoadResult
+    from cartera.result import RunResult
+
+logger = logging.getLogger(__name__)
+
+INPUT_TABLES: tuple[TableName, ...] = (
+    "invoices",
+    "payments",
+    "transactions",
+    "accounts",
+    "leads",
+    "fx",
+)
+
+Step = Callable[[str], None]
+
+
+@dataclass
+class RunOptions:
+    """What one ``prioritize`` run reads and where it writes."""
+
+    out: Path
+    inputs: dict[str, Path] = field(default_factory=dict)
+    as_of: date | None = None
+    workspace: Path | None = None
+    lang: str = "en"
+    report: bool = True
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(time.perf_counter() - start, 3)
+
+
+def read_inputs(inputs: dict[str, Path], config: Config) -> dict[str, LoadResult]:
+    """Read each given file as its canonical table.
+
+    A path given on the command line wins over the path in the configuration.
+    """
+    from cartera.io import read_table
+
+    results: dict[str, LoadResult] = {}
+    for table in INPUT_TABLES:
+        source = config.input.source(table)
+        path = inputs.get(table) or source.path
+        if path is None:
+            continue
+        results[table] = read_table(Path(path), table, source)
+        logger.info("read %s: %d rows", path, results[table].rows_read)
+    if not results:
+        raise InputError(
+            "no input files given",
+            hint="pass --invoices, --transactions or --leads, or set input paths "
+            "in cartera.toml",
+        )
+    if not {"invoices", "transactions", "leads"} & results.keys():
+        raise InputError(
+            "no invoices, transactions or leads given",
+            hint="cartera ranks accounts from invoices, purchases or leads: pass one",
+        )
+    return results
+
+
+def latest_date(loaded: dict[str, LoadResult]) -> date:
+    """Return the last document date in the inputs, the default as-of date."""
+    import pandas as pd
+
+    columns = {
+        "invoices": "issue_date",
+        "payments": "payment_date",
+        "transactions": "date",
+    }
+    latest: pd.Timestamp | None = None
+    for table, column in columns.items():
+        if table in loaded and len(loaded[table].frame):
+            value = loaded[table].frame[column].max()
+            if pd.notna(value) and (latest is None or value > latest):
+                latest = value
+    if latest is None:
+        raise InputError(
+            "the inputs hold no dated documents",
+            hint="pass --as-of YYYY-MM-DD",
+        )
+    return latest.date()
+
+
+def prioritize(
+    options: RunOptions, config: Config, step: Step | None = None
+) -> RunResult:
+    """Run the main job and write its outputs into ``options.out``.
+
+    cartera's own warnings (a model that did not converge, a collapsed RFM
+    scale) are collected into the ``notes`` of ``run.json`` and logged, so a
+    run reports its doubts next to its numbers; other warnings pass through.
+
+    Parameters
+    ----------
+    options
+        Inputs, as-of date, output folder and workspace.
+    config
+        The validated configuration.
+    step
+        Called with the name of each stage as it starts (progress display).
+    """
+    notes: list[str] = []
+    with _collect_warnings(notes):
+        return _prioritize(options, config, step, notes)
+
+
+@contextmanager
+def _collect_warnings(notes: list[str]) -> Iterator[None]:
+    """Append cartera's warnings to ``notes`` as they happen and log them."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", CarteraWarning)
+        passthrough = warnings.showwarning
+
+        def note(
+            message: Warning | str,
+            category: type[Warning],
+            filename: str,
+            lineno: int,
+            file: Any = None,
+            line: str | None = None,
+        ) -> None:
+            if issubclass(category, CarteraWarning):
+                notes.append(str(message))
+                logger.warning("%s", message)
+            else:
+                passthrough(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = note
+        yield
+
+
+def _prioritize(
+    options: RunOptions, config: Config, step: Step | None, notes: list[str]
+) -> RunResult:
+    import pandas as pd
+
+    from cartera.engine import Workspace
+    from cartera.features import compute_features
+    from cartera.io import REJECT_COLUMNS
+
+    notify = step or (lambda _name: None)
+    timer = _Timer()
+
+    notify("reading inputs")
+    with timer.stage("read"):
+        loaded = read_inputs(options.inputs, config)
+    as_of = options.as_of or latest_date(loaded)
+
+    notify("building features")
+    workspace = Workspace(options.workspace, minor_units=config.money.minor_units)
+    try:
+        with timer.stage("features"):
+            for table, loaded_table in loaded.items():
+                if table != "leads":
+                    workspace.load(table, loaded_table.frame)
+            features = compute_features(workspace, as_of, config)
+        accounts = features.accounts
+        open_items = features.open_items
+
+        notify("fitting value models")
+        with timer.stage("value"):
+            value = _fit_value(loaded, features, as_of, config, notes)
+        if value is not None:
+            accounts = accounts.merge(value.accounts, on="account_id", how="left")
+
+        notify("fitting late-payment model")
+        with timer.stage("risk"):
+            scored = _fit_risk(loaded, features, as_of, config, notes)
+        if scored is not None:
+            item_scores, account_scores = scored
+            open_items = open_items.merge(item_scores, on="invoice_id", how="left")
+            accounts = accounts.merge(account_scores, on="account_id", how="left")
+
+        notify("scoring leads")
+        with timer.stage("conversion"):
+            prospects = _score_leads(loaded, accounts, notes)
+        if prospects is not None:
+            accounts = pd.concat([accounts, prospects], ignore_index=True)
+
+        notify("ranking")
+        with timer.stage("policy"):
+            from cartera.policy import apply_policy
+            from cartera.policy.history import previous_tiers, record_tiers
+
+            policy = apply_policy(
+                accounts,
+                open_items,
+                config,
+                as_of=as_of,
+                lang=options.lang,
+                previous=previous_tiers(workspace, as_of),
+                segment_potential=value.segment_potential if value else None,
+            )
+            record_tiers(workspace, policy.accounts, as_of)
+    finally:
+        workspace.close()
+
+    rejects = pd.concat(
+        [r.rejects for r in loaded.values()] or [pd.DataFrame(columns=REJECT_COLUMNS)],
+        ignore_index=True,
+    )
+    run_meta = _run_metadata(options, config, loaded, as_of, timer, notes, value)
+
+    from cartera.result import RunResult
+
+    result = RunResult(
+        as_of=as_of,
+        accounts=policy.accounts,
+        open_items=open_items,
+        rejects=rejects,
+        worklist=policy.worklist,
+        segments=policy.segments,
+        answers=policy.answers,
+        run=run_meta,
+        lang=options.lang,
+        answers_md=policy.answers_md,
+    )
+    notify("writing outputs")
+    from cartera.report.outputs import write_outputs
+
+    with timer.stage("write"):
+        write_outputs(result, options.out, report=options.report)
+    return result
+
+
+def _fit_value(
+    loaded: dict[str, LoadResult],
+    features: Any,
+    as_of: date,
+    config: Config,
+    notes: list[str],
+) -> Any:
+    import pandas as pd
+
+    from cartera.models.value import fit_value
+
+    if "transactions" in loaded:
+        purchases = loaded["transactions"].frame[["account_id", "date", "amount"]]
+    elif "invoices" in loaded:
+        inv = loaded["invoices"].frame
+        purchases = pd.DataFrame(
+            {
+                "account_id": inv["account_id"],
+                "date": inv["issue_date"],
+                "amount": inv["amount"],
+            }
+        )
+        if features.currency and "currency" in inv.columns:
+            rates = _rates(config, features.currency)
+            purchases["amount"] = inv["amount"] * inv["currency"].map(rates).fillna(1.0)
+    else:
+        return None
+    purchases = purchases[purchases["date"] <= pd.Timestamp(as_of)]
+    try:
+        value = fit_value(purchases, as_of, config.value)
+    except CarteraError as exc:
+        notes.append(f"value models skipped: {exc.message}")
+        logger.warning("value models skipped: %s", exc.message)
+        return None
+    return value
+
+
+def _rates(config: Config, reporting: str) -> dict[str, float]:
+    rates = dict(config.money.rates)
+    rates.setdefault(reporting, 1.0)
+    return rates
+
+
+def _fit_risk(
+    loaded: dict[str, LoadResult],
+    features: Any,
+    as_of: date,
+    config: Config,
+    notes: list[str],
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    import pandas as pd
+
+    from cartera.models.risk import LatePaymentModel, account_risk
+
+    if "invoices" not in loaded or features.open_items.empty:
+        return None
+    invoices = loaded["invoices"].frame.copy()
+    if "doc_type" in invoices.columns:
+        invoices = invoices[invoices["doc_type"].fillna("invoice") != "credit_note"]
+    invoices = invoices[invoices["amount"] > 0]
+    settled = features.settlements.set_index("invoice_id")["settled_date"]
+    invoices["paid_date"] = invoices["invoice_id"].map(settled)
+    invoices = invoices[invoices["issue_date"] <= pd.Timestamp(as_of)]
+    try:
+        model = LatePaymentModel(min_history=config.risk.min_history)
+        model.fit(invoices, as_of)
+        open_ids = set(features.open_items["invoice_id"])
+        to_score = invoices[invoices["invoice_id"].isin(open_ids)].copy()
+        to_score["paid_date"] = pd.NaT
+        predicted = model.predict(to_score, as_of)
+    except CarteraError as exc:
+        notes.append(f"late-payment model skipped: {exc.message}")
+        logger.warning("late-payment model skipped: %s", exc.message)
+        return None
+    items = predicted[["invoice_id", "p_late", "lateness_class"]]
+    scored_items = features.open_items.merge(predicted, on="invoice_id", how="inner")
+    return items, account_risk(scored_items)
+
+
+def _score_leads(
+    loaded: dict[str, LoadResult], accounts: pd.DataFrame, notes: list[str]
+) -> pd.DataFrame | None:
+    import pandas as pd
+
+    if "leads" not in loaded:
+        return None
+    from cartera.models.conversion import ConversionModel
+
+    leads = loaded["leads"].frame
+    if "converted" not in leads.columns or leads["converted"].notna().sum() < 50:
+        notes.append("leads not scored: fewer than 50 leads with a known outcome")
+        return None
+    known = leads[leads["converted"].notna()]
+    open_leads = leads[leads["converted"].isna()]
+    if open_leads.empty:
+        # Every lead has an outcome: score them all in cross-fitted fashion is out of
+        # scope here, so rank the ones not converted yet by their probability.
+        open_leads = known[~known["converted"].astype(bool)]
+    try:
+        model = ConversionModel().fit(known, target="converted")
+        p_convert = model.predict_proba(open_leads)
+    except CarteraError as exc:
+        notes.append(f"leads not scored: {exc.message}")
+        return None
+    first_year = _first_year_value(accounts)
+    return pd.DataFrame(
+        {
+            "account_id": open_leads["lead_id"].astype(str).to_numpy(),
+            "is_prospect": True,
+            "p_convert": p_convert.to_numpy(),
+            "expected_first_year_value": first_year,
+        }
+    )
+
+
+def _first_year_value(accounts: pd.DataFrame) -> float:
+    """Return the median yearly purchases of customers, the value of a new one.
+
+    Customers younger than a year count their purchases so far as one year's.
+    """
+    if "monetary" in accounts.columns and "tenure_days" in accounts.columns:
+        years = (accounts["tenure_days"] / 365.25).clip(lower=1.0)
+        per_year = accounts["monetary"] / years
+        value = float(per_year.median())
+        if value == value:  # not NaN
+            return value
+    return 0.0
+
+
+def _run_metadata(
+    options: RunOptions,
+    config: Config,
+    loaded: dict[str, LoadResult],
+    as_of: date,
+    timer: _Timer,
+    notes: list[str],
+    value: Any,
+) -> dict[str, Any]:
+    import duckdb
+    import ibis
+    import numpy
+    import pandas
+    import sklearn
+
+    inputs = {}
+    for table, result in loaded.items():
+        inputs[table] = {
+            "path": str(result.path),
+            "rows_read": result.rows_read,
+            "accepted": len(result.frame),
+            "rejected": len(result.rejects),
+            "detected": {
+                "encoding": result.detected.encoding,
+                "delimiter": result.detected.delimiter,
+                "decimal": result.detected.decimal,
+                "date_formats": result.detected.date_formats,
+                "mapping": result.detected.mapping,
+            },
+        }
+    return {
+        "as_of": as_of.isoformat(),
+        "lang": options.lang,
+        "inputs": inputs,
+        "timings_seconds": timer.seconds,
+        "value_model": getattr(value, "model", None),
+        "notes": notes,
+        "versions": {
+            "cartera": __version__,
+            "python": platform.python_version(),
+            "duckdb": duckdb.__version__,
+            "ibis": ibis.__version__,
+            "pandas": pandas.__version__,
+            "numpy": numpy.__version__,
+            "scikit-learn": sklearn.__version__,
+        },
+        "config": config.model_dump(mode="json"),
+    }

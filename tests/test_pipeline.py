@@ -1,0 +1,156 @@
+"""The main job end to end: the sample ledger and the public data sets."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cartera.config import Config, load_config
+from cartera.demo import write_demo
+from cartera.pipeline import RunOptions, prioritize
+from cartera.result import RunResult
+
+AGEING = ["aging_current", "aging_1_30", "aging_31_60", "aging_61_90", "aging_over_90"]
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, Path]:
+    folder = tmp_path_factory.mktemp("demo")
+    files = write_demo(folder / "input", n_accounts=80, seed=11)
+    options = RunOptions(
+        out=folder,
+        inputs={
+            "invoices": files.invoices,
+            "payments": files.payments,
+            "accounts": files.accounts,
+        },
+        as_of=files.as_of,
+    )
+    return prioritize(options, load_config(files.config)), folder
+
+
+def test_demo_writes_every_output(demo_run: tuple[RunResult, Path]) -> None:
+    _, folder = demo_run
+    for name in (
+        "accounts.csv",
+        "invoices.csv",
+        "worklist.csv",
+        "segments.csv",
+        "rejects.csv",
+        "answers.md",
+        "run.json",
+        "cartera.xlsx",
+        "report.html",
+    ):
+        assert (folder / name).is_file(), name
+
+
+def test_demo_accounts_ranked_in_pyramid(demo_run: tuple[RunResult, Path]) -> None:
+    _, folder = demo_run
+    accounts = pd.read_csv(folder / "accounts.csv", dtype={"account_id": str})
+    assert list(accounts["rank"]) == list(range(1, len(accounts) + 1))
+    assert accounts["account_id"].is_unique
+    counts = accounts["tier"].value_counts()
+    assert counts[1] < counts[2] < counts[3]
+    assert accounts["priority_score"].is_monotonic_decreasing
+
+
+def test_demo_ageing_adds_up(demo_run: tuple[RunResult, Path]) -> None:
+    result, _ = demo_run
+    accounts = result.accounts[result.accounts["open_balance"].notna()]
+    total = accounts[AGEING].sum(axis=1).round(2)
+    assert (total == accounts["open_balance"].round(2)).all()
+
+
+def test_demo_open_items_match_balances(demo_run: tuple[RunResult, Path]) -> None:
+    # EUR is the reporting currency, so EUR accounts need no conversion.
+    result, _ = demo_run
+    items = result.open_items[result.open_items["currency"] == "EUR"]
+    per_account = items.groupby("account_id")["open_amount"].sum().round(2)
+    balances = result.accounts.set_index("account_id")["open_balance"]
+    assert len(per_account) > 10
+    for account_id, amount in per_account.items():
+        assert balances[account_id] == pytest.approx(amount, abs=0.005), account_id
+
+
+def test_demo_run_json_reconciles_rows(demo_run: tuple[RunResult, Path]) -> None:
+    _, folder = demo_run
+    run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    assert run["as_of"] == "2026-06-30"
+    for table, counts in run["inputs"].items():
+        assert counts["rows_read"] == counts["accepted"] + counts["rejected"], table
+    assert set(run["answers"]) >= {"revenue_potential", "work_first"}
+    assert "features" in run["timings_seconds"]
+
+
+def test_demo_value_columns_present(demo_run: tuple[RunResult, Path]) -> None:
+    result, _ = demo_run
+    for column in ("clv", "clv_low", "clv_high", "p_alive", "p_late"):
+        assert column in result.accounts.columns, column
+
+
+def _ar_config(tmp_path: Path) -> Config:
+    path = tmp_path / "cartera.toml"
+    path.write_text(
+        "[input.invoices.columns]\n"
+        'invoice_id = "invoiceNumber"\n'
+        'account_id = "customerID"\n'
+        'issue_date = "InvoiceDate"\n'
+        'due_date = "DueDate"\n'
+        'amount = "InvoiceAmount"\n'
+        'paid_date = "SettledDate"\n'
+        'disputed = "Disputed"\n'
+        "[input.invoices.date_formats]\n"
+        'issue_date = "%m/%d/%Y"\n'
+        'due_date = "%m/%d/%Y"\n'
+        'paid_date = "%m/%d/%Y"\n',
+        encoding="utf-8",
+    )
+    return load_config(path)
+
+
+@pytest.mark.realdata
+def test_ar_ledger_as_of_mid_2013(data_dir: Path, tmp_path: Path) -> None:
+    source = data_dir / "ar_invoices" / "WA_Fn-UseC_-Accounts-Receivable.csv"
+    options = RunOptions(
+        out=tmp_path / "out",
+        inputs={"invoices": source},
+        as_of=date(2013, 6, 30),
+    )
+    result = prioritize(options, _ar_config(tmp_path))
+
+    raw = pd.read_csv(source, dtype={"invoiceNumber": str, "customerID": str})
+    for column in ("InvoiceDate", "SettledDate"):
+        raw[column] = pd.to_datetime(raw[column], format="%m/%d/%Y")
+    as_of = pd.Timestamp("2013-06-30")
+    is_open = (raw["InvoiceDate"] <= as_of) & (raw["SettledDate"] > as_of)
+    expected = raw[is_open].groupby("customerID")["InvoiceAmount"].sum()
+
+    balances = result.accounts.set_index("account_id")["open_balance"]
+    assert len(result.accounts) == 100
+    assert len(result.open_items) == int(is_open.sum())
+    for account_id, amount in expected.items():
+        assert balances[account_id] == pytest.approx(amount, abs=0.005), account_id
+    assert result.accounts["tier"].value_counts().to_dict() == {1: 10, 2: 30, 3: 60}
+    assert "p_late" in result.open_items.columns
+
+
+@pytest.mark.realdata
+def test_cdnow_purchases_without_invoices(data_dir: Path, tmp_path: Path) -> None:
+    options = RunOptions(
+        out=tmp_path / "out",
+        inputs={"transactions": data_dir / "cdnow" / "CDNOW_master.txt"},
+        as_of=date(1998, 6, 30),
+        report=False,
+    )
+    result = prioritize(options, Config())
+
+    assert len(result.accounts) == 23_570
+    assert result.accounts["monetary"].sum() == pytest.approx(2_500_315.63, abs=0.01)
+    assert result.open_items.empty
+    assert result.accounts["clv"].notna().all()
+    assert (tmp_path / "out" / "accounts.csv").is_file()
