@@ -38,7 +38,10 @@ def risk(
         "the invoices settled before it.",
     ),
     out: Path = typer.Option(
-        ..., "--out", help="CSV written with invoice_id, p_late, lateness_class."
+        ...,
+        "--out",
+        help="CSV written with invoice_id, p_late, lateness_class (in the "
+        "report language of the config: ';' and decimal commas for Spanish).",
     ),
     config: Path | None = typer.Option(
         None, "--config", help="cartera.toml with the column mapping of the ledger."
@@ -53,6 +56,7 @@ def risk(
     """Train on invoices settled before --test-from and score the later ones."""
     from cartera.cli import console
     from cartera.models.risk import evaluate_late_payment
+    from cartera.report.csv import write_csv
 
     settings = _load_config(config)
     ledger = _read(invoices, "invoices", config)
@@ -61,7 +65,7 @@ def risk(
     evaluation = evaluate_late_payment(
         ledger, test_from.date(), min_history=min_history
     )
-    _write_csv(evaluation.scores, out)
+    write_csv(evaluation.scores, out, lang=settings.report.lang)
 
     console.out.print(
         f"trained on {evaluation.n_train} invoices settled before "
@@ -130,18 +134,6 @@ def _read(path: Path, table: TableName, config: Path | None) -> pd.DataFrame:
             "rejected and left out; run 'cartera inspect' to list them"
         )
     return loaded.frame
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    from cartera.errors import InputError
-
-    try:
-        frame.to_csv(path, index=False)
-    except OSError as exc:
-        raise InputError(
-            f"cannot write {path}: {exc.strerror}",
-            hint="choose an --out path in a folder you can write to",
-        ) from exc
 
 
 def _calibration_table(calibration: pd.DataFrame) -> Table:
