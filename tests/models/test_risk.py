@@ -208,6 +208,12 @@ def test_fit_returns_self_and_stores_settings(small_ledger: pd.DataFrame) -> Non
             lambda f: f.iloc[:4], ModelError, "only 3 invoices", id="too-few-settled"
         ),
         pytest.param(
+            lambda f: f.assign(disputed=f["disputed"].map({True: "Yes", False: "No"})),
+            InputError,
+            "disputed must be true/false",
+            id="disputed-as-text",
+        ),
+        pytest.param(
             lambda f: f.assign(paid_date=f["due_date"]),
             ModelError,
             "all on time",

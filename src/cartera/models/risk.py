@@ -358,6 +358,17 @@ def _check_columns(invoices: pd.DataFrame, *, need_paid: bool) -> None:
             f"invoices table has no column {', '.join(missing)}",
             hint="map those columns in [input.invoices.columns] of cartera.toml",
         )
+    if "disputed" in invoices.columns and not pd.api.types.is_bool_dtype(
+        invoices["disputed"]
+    ):
+        values = set(invoices["disputed"].dropna().unique())
+        if not values <= {True, False}:
+            raise InputError(
+                f"invoices column disputed must be true/false, got "
+                f"{sorted(map(str, values))[:5]}",
+                hint="read the invoices with cartera.io.read_table, which maps "
+                "Yes/No to true/false",
+            )
     if "paid_date" not in invoices.columns:
         return
     for column in ("issue_date", "due_date", "paid_date"):
