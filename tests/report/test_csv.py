@@ -115,9 +115,24 @@ def test_round_trip_keeps_numbers(
     assert list(back.columns) == list(frame.columns)
     for column in frame.columns:
         if pd.api.types.is_numeric_dtype(frame[column]):
+            # Money is written to the cent and shares to four places.
             assert back[column].tolist() == pytest.approx(
-                frame[column].tolist(), nan_ok=True
+                frame[column].tolist(), nan_ok=True, abs=0.005
             ), column
+
+
+def test_floats_rounded_by_kind(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "open_balance": [444.6704183855095],
+            "p_late": [0.123456789],
+            "priority_score": [12.3456789],
+            "rank": [1],
+        }
+    )
+    path = write_csv(frame, tmp_path / "accounts.csv", "en")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[1] == "444.67,0.1235,12.3457,1"
 
 
 @pytest.mark.parametrize(

@@ -97,7 +97,7 @@ def write_csv(frame: pd.DataFrame, path: Path, lang: str = "en") -> Path:
     """
     lang = check_lang(lang)
     spanish = lang == "es"
-    safe = neutralise_frame(frame)
+    safe = neutralise_frame(_rounded(frame))
     text = safe.to_csv(
         index=False,
         sep=";" if spanish else ",",
@@ -108,6 +108,26 @@ def write_csv(frame: pd.DataFrame, path: Path, lang: str = "en") -> Path:
     write_output(path, text, encoding="utf-8-sig" if spanish else "utf-8")
     logger.info("wrote %s: %d rows", path, len(frame))
     return path
+
+
+# Decimal places written per column kind: money in minor units, the rest to a
+# precision a reader can use without float noise such as 444.6704183855095.
+_DECIMALS = {"money": 2, "percent": 4, "number": 4}
+
+
+def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with float columns rounded by their kind."""
+    from cartera.report.tables import column_kind
+
+    rounded = frame.copy()
+    for name in frame.columns:
+        values = frame[name]
+        if values.dtype.kind != "f":
+            continue
+        decimals = _DECIMALS.get(column_kind(str(name), values))
+        if decimals is not None:
+            rounded[name] = values.round(decimals)
+    return rounded
 
 
 def _json_default(value: Any) -> Any:
