@@ -59,7 +59,7 @@ def risk(
     from cartera.report.csv import write_csv
 
     settings = _load_config(config)
-    ledger = _read(invoices, "invoices", config)
+    ledger = _read(invoices, "invoices", settings if config else None)
     if min_history is None:
         min_history = settings.risk.min_history
     evaluation = evaluate_late_payment(
@@ -67,17 +67,15 @@ def risk(
     )
     write_csv(evaluation.scores, out, lang=settings.report.lang)
 
-    console.out.print(
+    _print(
         f"trained on {evaluation.n_train} invoices settled before "
-        f"{test_from.date()}; scored {evaluation.n_test} settled invoices issued "
+        f"{test_from.date()}, scored {evaluation.n_test} settled invoices issued "
         "on or after it"
     )
-    console.out.print(f"AUC             {evaluation.auc:.4f}")
-    console.out.print(
-        f"accuracy        {evaluation.accuracy:.4f}  (late if p_late >= 0.5)"
-    )
-    console.out.print(f"class accuracy  {evaluation.class_accuracy:.4f}")
-    console.out.print(f"Brier score     {evaluation.brier:.4f}")
+    _print(f"AUC             {evaluation.auc:.4f}")
+    _print(f"accuracy        {evaluation.accuracy:.4f}  (late if p_late >= 0.5)")
+    _print(f"class accuracy  {evaluation.class_accuracy:.4f}")
+    _print(f"Brier score     {evaluation.brier:.4f}")
     console.out.print(_calibration_table(evaluation.calibration))
     console.info(f"wrote {len(evaluation.scores)} scores to {out}")
 
@@ -105,15 +103,13 @@ def conversion(
     from cartera.cli import console
     from cartera.models.conversion import cross_validate_conversion
 
-    table = _read(leads, "leads", config)
+    table = _read(leads, "leads", _load_config(config) if config else None)
     evaluation = cross_validate_conversion(table, target, folds=folds, exclude=exclude)
     fold_text = ", ".join(f"{auc:.4f}" for auc in evaluation.fold_auc)
-    console.out.print(
-        f"cross-validated AUC  {evaluation.auc:.4f}  ({folds} folds: {fold_text})"
-    )
+    _print(f"cross-validated AUC  {evaluation.auc:.4f}  ({folds} folds: {fold_text})")
     console.out.print(_leakage_table(evaluation.report))
     for column, reason in evaluation.dropped.items():
-        console.out.print(f"not used: {column} ({reason})", highlight=False)
+        _print(f"not used: {column} ({reason})")
 
 
 def _load_config(path: Path | None) -> Config:
@@ -122,11 +118,19 @@ def _load_config(path: Path | None) -> Config:
     return load_config(path)
 
 
-def _read(path: Path, table: TableName, config: Path | None) -> pd.DataFrame:
+def _print(text: str) -> None:
+    """Print one line of results on stdout, with no rich markup or highlighting."""
+    from cartera.cli import console
+
+    console.out.print(text, markup=False, highlight=False)
+
+
+def _read(path: Path, table: TableName, settings: Config | None) -> pd.DataFrame:
+    """Read ``path`` as ``table``, with the mapping of ``settings`` when given."""
     from cartera.cli import console
     from cartera.io import read_table
 
-    source = _load_config(config).input.source(table) if config else None
+    source = settings.input.source(table) if settings else None
     loaded = read_table(path, table, source)
     if len(loaded.rejects):
         console.info(
