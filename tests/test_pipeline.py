@@ -6,12 +6,15 @@ import json
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from cartera.config import Config, load_config
 from cartera.demo import write_demo
-from cartera.errors import InputError, MixedCurrencyError
+from cartera.errors import InputError, LeakageWarning, MixedCurrencyError
+from cartera.io import read_table
+from cartera.models.risk import LatePaymentModel
 from cartera.pipeline import RunOptions, prioritize
 from cartera.result import RunResult
 
@@ -138,6 +141,18 @@ def test_ar_ledger_as_of_mid_2013(data_dir: Path, tmp_path: Path) -> None:
         assert balances[account_id] == pytest.approx(amount, abs=0.005), account_id
     assert result.accounts["tier"].value_counts().to_dict() == {1: 10, 2: 30, 3: 60}
     assert "p_late" in result.open_items.columns
+
+    # Open items are scored with their account's history, as the model scores
+    # them when it is given the whole ledger.
+    config = _ar_config(tmp_path)
+    ledger = read_table(source, "invoices", config.input.source("invoices")).frame
+    ledger = ledger[ledger["issue_date"] <= as_of]
+    with pytest.warns(LeakageWarning):
+        model = LatePaymentModel().fit(ledger, as_of.date())
+    direct = model.predict(ledger, as_of.date()).set_index("invoice_id")
+    scored = result.open_items.set_index("invoice_id")["p_late"]
+    assert not direct.loc[scored.index, "fallback"].any()
+    np.testing.assert_allclose(scored, direct.loc[scored.index, "p_late"])
 
 
 @pytest.mark.realdata

@@ -363,10 +363,11 @@ def _fit_risk(
     try:
         model = LatePaymentModel(min_history=config.risk.min_history)
         model.fit(invoices, as_of)
+        # The model reads each account's history from the frame it scores, so
+        # it scores the whole ledger and the open items are kept afterwards.
+        predicted = model.predict(invoices, as_of)
         open_ids = set(features.open_items["invoice_id"])
-        to_score = invoices[invoices["invoice_id"].isin(open_ids)].copy()
-        to_score["paid_date"] = pd.NaT
-        predicted = model.predict(to_score, as_of)
+        predicted = predicted[predicted["invoice_id"].isin(open_ids)]
     except CarteraError as exc:
         notes.append(f"late-payment model skipped: {exc.message}")
         logger.warning("late-payment model skipped: %s", exc.message)
