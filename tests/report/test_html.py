@@ -174,3 +174,19 @@ def test_write_report(make_result: Build, tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>")
     assert "Prioridades de cuentas" in text
+
+
+def test_segment_labels_unique() -> None:
+    from cartera.report.charts import _axis_labels
+
+    names = [
+        "region=Andalucía · industry=educación · size=medium · employees 10-49",
+        "region=Andalucía · industry=educación · size=medium · employees 50-249",
+        "short",
+        "short",
+    ]
+    labels = _axis_labels(names)
+    assert len(set(labels)) == 4
+    assert all(len(label) <= 64 for label in labels)
+    assert labels[0].endswith("employees 10-49")
+    assert labels[3] == "short (2)"

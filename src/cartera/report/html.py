@@ -73,6 +73,7 @@ SECTION_IDS = (
 # Rows shown in a table before it is cut; the workbook contains every row.
 ANSWER_ROWS = 15
 WORKLIST_ROWS = 50
+SEGMENT_ROWS = 25
 REJECT_ROWS = 20
 
 # default-src 'none' blocks every fetch; plotly needs inline scripts and styles,
@@ -275,14 +276,19 @@ def _segments_section(result: RunResult, lang: str) -> str:
         if kind != "":
             title = column_value_label("segment_kind", kind, lang)
             parts.append(f"<h3>{escape(title)}</h3>")
-        figure = charts.segment_figure(frame, lang)
+        # Largest potential first; the chart and table show the top rows only.
+        if "potential_spend" in frame and frame["potential_spend"].notna().any():
+            frame = frame.sort_values("potential_spend", ascending=False, kind="stable")
+        figure = charts.segment_figure(frame.head(SEGMENT_ROWS), lang)
         if figure is None:
             parts.append(_note(translate("report.segments_no_potential", lang)))
         else:
             parts.append(_note(translate("report.segments_interval", lang)))
         # The readable name replaces the segment's code when there is one.
         hidden = ["segment_kind", "segment"] if "name" in frame else ["segment_kind"]
-        table = _table(frame.drop(columns=hidden, errors="ignore"), lang)
+        table = _table(
+            frame.drop(columns=hidden, errors="ignore"), lang, limit=SEGMENT_ROWS
+        )
         chart = _figure(figure, f"segments-chart-{index}") if figure else ""
         parts.append(f"{chart}\n{table}")
     return _section("segments", heading, *parts)
