@@ -11,6 +11,7 @@ import pytest
 
 from cartera.config import Config, load_config
 from cartera.demo import write_demo
+from cartera.errors import InputError, MixedCurrencyError
 from cartera.pipeline import RunOptions, prioritize
 from cartera.result import RunResult
 
@@ -154,3 +155,48 @@ def test_cdnow_purchases_without_invoices(data_dir: Path, tmp_path: Path) -> Non
     assert result.open_items.empty
     assert result.accounts["clv"].notna().all()
     assert (tmp_path / "out" / "accounts.csv").is_file()
+
+
+@pytest.fixture(scope="module")
+def demo_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("ledger")
+    files = write_demo(folder, n_accounts=30, seed=5)
+    return files.invoices, files.payments
+
+
+def test_two_currencies_without_rates_fail(
+    demo_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    invoices, payments = demo_files
+    options = RunOptions(
+        out=tmp_path, inputs={"invoices": invoices, "payments": payments}
+    )
+    with pytest.raises(MixedCurrencyError, match="EUR, USD"):
+        prioritize(options, Config())
+
+
+def test_fx_file_names_reporting_currency(
+    demo_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    invoices, payments = demo_files
+    fx = tmp_path / "fx.csv"
+    fx.write_text("currency,rate\nEUR,1\nUSD,0.92\n", encoding="utf-8")
+    options = RunOptions(
+        out=tmp_path / "out",
+        inputs={"invoices": invoices, "payments": payments, "fx": fx},
+        report=False,
+    )
+    result = prioritize(options, Config())
+    assert result.run["config"]["money"]["reporting_currency"] == "EUR"
+    assert result.accounts["open_balance"].notna().all()
+
+
+def test_fx_file_without_unit_rate_fails(
+    demo_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    invoices, _ = demo_files
+    fx = tmp_path / "fx.csv"
+    fx.write_text("currency,rate\nEUR,1.1\nUSD,0.92\n", encoding="utf-8")
+    options = RunOptions(out=tmp_path, inputs={"invoices": invoices, "fx": fx})
+    with pytest.raises(InputError, match="reporting currency"):
+        prioritize(options, Config())

@@ -191,6 +191,7 @@ def _prioritize(
     with timer.stage("read"):
         loaded = read_inputs(options.inputs, config)
     as_of = options.as_of or latest_date(loaded)
+    config = _with_fx_reporting_currency(config, loaded)
 
     notify("building features")
     workspace = Workspace(options.workspace, minor_units=config.money.minor_units)
@@ -267,6 +268,28 @@ def _prioritize(
     with timer.stage("write"):
         write_outputs(result, options.out, report=options.report)
     return result
+
+
+def _with_fx_reporting_currency(
+    config: Config, loaded: dict[str, LoadResult]
+) -> Config:
+    """Take the reporting currency from an FX table when the config names none.
+
+    The reporting currency is the one whose rate is 1. A table with no such
+    currency, or with several, cannot say which it is, so the config must.
+    """
+    if config.money.reporting_currency or "fx" not in loaded:
+        return config
+    fx = loaded["fx"].frame
+    unit = sorted(set(fx.loc[fx["rate"] == 1, "currency"].astype(str)))
+    if len(unit) != 1:
+        raise InputError(
+            f"{loaded['fx'].path}: cannot tell the reporting currency: "
+            f"{len(unit)} currencies have rate 1 ({', '.join(unit) or 'none'})",
+            hint='set reporting_currency under [money] in cartera.toml, e.g. "EUR"',
+        )
+    money = config.money.model_copy(update={"reporting_currency": unit[0]})
+    return config.model_copy(update={"money": money})
 
 
 def _fit_value(
