@@ -190,3 +190,21 @@ def test_segment_labels_unique() -> None:
     assert all(len(label) <= 64 for label in labels)
     assert labels[0].endswith("employees 10-49")
     assert labels[3] == "short (2)"
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([10.0, 5000.0], {"tickformat": ",.0f"}),
+        ([1.0, 5.0], {"tickformat": ""}),
+        ([217.001, 217.009], {"tickformat": ",.0f", "rangemode": "tozero"}),
+        ([], {"tickformat": ",.0f"}),
+    ],
+    ids=["wide", "narrow", "flat", "empty"],
+)
+def test_value_axis(values: list[float], expected: dict[str, str]) -> None:
+    import pandas as pd
+
+    from cartera.report.charts import _value_axis
+
+    assert _value_axis(pd.Series(values, dtype="float64")) == expected

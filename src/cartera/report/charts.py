@@ -243,12 +243,29 @@ def value_risk_figure(
         },
         yaxis={
             "title": {"text": translate(f"axis.{value_column}", lang)},
-            "tickformat": ",.0f",
+            **_value_axis(value[keep]),
             "gridcolor": "#e5e8ec",
         },
         legend={"orientation": "h", "y": 1.08},
     )
     return figure, int(keep.sum())
+
+
+def _value_axis(values: pd.Series) -> dict[str, str]:
+    """Return the tick format and range mode of a money axis over ``values``.
+
+    Values within 1 % of each other (a value model that cannot tell accounts
+    apart) are drawn from zero, so the chart does not magnify differences of a
+    few cents; a narrow range otherwise gets plotly's own tick precision, so
+    tick labels stay distinct.
+    """
+    if not len(values):
+        return {"tickformat": ",.0f"}
+    low, high = float(values.min()), float(values.max())
+    span = high - low
+    if span < 0.01 * max(abs(low), abs(high)):
+        return {"tickformat": ",.0f", "rangemode": "tozero"}
+    return {"tickformat": ",.0f" if span >= 10 else ""}
 
 
 def _risk_candidates(frame: pd.DataFrame) -> list[tuple[str, pd.Series]]:
