@@ -164,6 +164,16 @@ FROM h_alloc a LEFT JOIN h_pool_dates USING (invoice_id)
 WHERE open_amount = 0 AND amount > 0;
 """
 
+HAND_TABLES = (
+    "h_inv",
+    "h_docs",
+    "h_directed",
+    "h_events",
+    "h_alloc",
+    "h_pool_dates",
+    "h_settled",
+)
+
 HAND_ACCOUNTS = """
 WITH ids AS (
     SELECT account_id FROM invoices UNION SELECT account_id FROM payments
@@ -298,6 +308,10 @@ def main() -> None:
             "SELECT invoice_id, account_id, settled_date FROM h_settled "
             "ORDER BY invoice_id"
         ).df()
+        # Like compute_features, drop the intermediate tables, so the other run
+        # does not start with them filling DuckDB's memory limit.
+        for name in HAND_TABLES:
+            con.execute(f"DROP TABLE {name}")
         return accounts, open_items, settlements
 
     if args.only == "features":

@@ -6,12 +6,15 @@ import json
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from cartera.config import Config, load_config
 from cartera.demo import write_demo
-from cartera.errors import InputError, MixedCurrencyError
+from cartera.errors import InputError, LeakageWarning, MixedCurrencyError
+from cartera.io import read_table
+from cartera.models.risk import LatePaymentModel
 from cartera.pipeline import RunOptions, prioritize
 from cartera.result import RunResult
 
@@ -139,6 +142,18 @@ def test_ar_ledger_as_of_mid_2013(data_dir: Path, tmp_path: Path) -> None:
     assert result.accounts["tier"].value_counts().to_dict() == {1: 10, 2: 30, 3: 60}
     assert "p_late" in result.open_items.columns
 
+    # Open items are scored with their account's history, as the model scores
+    # them when it is given the whole ledger.
+    config = _ar_config(tmp_path)
+    ledger = read_table(source, "invoices", config.input.source("invoices")).frame
+    ledger = ledger[ledger["issue_date"] <= as_of]
+    with pytest.warns(LeakageWarning):
+        model = LatePaymentModel().fit(ledger, as_of.date())
+    direct = model.predict(ledger, as_of.date()).set_index("invoice_id")
+    scored = result.open_items.set_index("invoice_id")["p_late"]
+    assert not direct.loc[scored.index, "fallback"].any()
+    np.testing.assert_allclose(scored, direct.loc[scored.index, "p_late"])
+
 
 @pytest.mark.realdata
 def test_cdnow_purchases_without_invoices(data_dir: Path, tmp_path: Path) -> None:
@@ -200,3 +215,54 @@ def test_fx_file_without_unit_rate_fails(
     options = RunOptions(out=tmp_path, inputs={"invoices": invoices, "fx": fx})
     with pytest.raises(InputError, match="reporting currency"):
         prioritize(options, Config())
+
+
+def _leads_file(tmp_path: Path, *, open_share: float) -> Path:
+    """Write 300 leads whose visits drive conversion; some without an outcome."""
+    rng = np.random.default_rng(3)
+    visits = rng.integers(0, 20, 300)
+    converted = rng.random(300) < visits / 20
+    outcome = np.where(converted, "1", "0").astype(object)
+    outcome[rng.random(300) < open_share] = ""
+    frame = pd.DataFrame(
+        {
+            "lead_id": [f"L{n:04d}" for n in range(300)],
+            "visits": visits,
+            "source": rng.choice(["web", "fair", "referral"], 300),
+            "converted": outcome,
+        }
+    )
+    path = tmp_path / "leads.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("open_share", [0.0, 0.3], ids=["all-known", "some-open"])
+def test_leads_ranked_beside_customers(
+    demo_files: tuple[Path, Path], tmp_path: Path, open_share: float
+) -> None:
+    invoices, payments = demo_files
+    options = RunOptions(
+        out=tmp_path / "out",
+        inputs={
+            "invoices": invoices,
+            "payments": payments,
+            "leads": _leads_file(tmp_path, open_share=open_share),
+        },
+        report=False,
+    )
+    config = Config.model_validate({"money": {"reporting_currency": "EUR"}})
+    config.money.rates.update({"EUR": 1.0, "USD": 0.92})
+    result = prioritize(options, config)
+
+    prospects = result.accounts[
+        result.accounts["is_prospect"].fillna(False).astype(bool)
+    ]
+    assert len(prospects) > 50
+    assert prospects["p_convert"].between(0, 1).all()
+    # Leads with more visits convert more, so they must score higher.
+    leads = pd.read_csv(tmp_path / "leads.csv", dtype={"lead_id": str})
+    scored = prospects.merge(leads, left_on="account_id", right_on="lead_id")
+    busy = scored.loc[scored["visits"] >= 15, "p_convert"].mean()
+    idle = scored.loc[scored["visits"] <= 4, "p_convert"].mean()
+    assert busy > idle

@@ -136,6 +136,20 @@ class RiskConfig(_Section):
     )
 
 
+class ConversionConfig(_Section):
+    exclude: list[str] = Field(
+        default_factory=list,
+        description="Lead columns never used as features, such as fields the "
+        "sales team fills in after follow-up.",
+    )
+    min_known: int = Field(
+        50, ge=10, description="Leads with a known outcome needed to fit the model."
+    )
+    folds: int = Field(
+        5, ge=2, description="Folds for scoring leads that also trained the model."
+    )
+
+
 class PriorityConfig(_Section):
     growth_weight: float = Field(1.0, ge=0)
     collection_weight: float = Field(1.0, ge=0)
@@ -273,6 +287,7 @@ class Config(_Section):
     money: MoneyConfig = Field(default_factory=MoneyConfig)
     value: ValueConfig = Field(default_factory=ValueConfig)
     risk: RiskConfig = Field(default_factory=RiskConfig)
+    conversion: ConversionConfig = Field(default_factory=ConversionConfig)
     priority: PriorityConfig = Field(default_factory=PriorityConfig)
     pyramid: PyramidConfig = Field(default_factory=PyramidConfig)
     capacity: CapacityConfig = Field(default_factory=CapacityConfig)

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cartera.errors import ConfigError
 from cartera.schema import TABLES
 
 if TYPE_CHECKING:
@@ -56,10 +57,18 @@ class Workspace:
 
         self.path = path
         self.minor_units = minor_units
+        import duckdb
+
         config = {"memory_limit": memory_limit} if memory_limit else {}
-        self.con: Backend = ibis.duckdb.connect(
-            str(path) if path else ":memory:", **config
-        )
+        try:
+            self.con: Backend = ibis.duckdb.connect(
+                str(path) if path else ":memory:", **config
+            )
+        except duckdb.Error as exc:
+            raise ConfigError(
+                f"cannot open the workspace {path or 'in memory'}: {exc}",
+                hint="check the workspace path and a memory limit such as 3GB",
+            ) from exc
 
     def load(self, name: str, frame: pd.DataFrame) -> ibis.Table:
         """Store ``frame`` as table ``name``, casting money columns to DECIMAL.

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cartera import __version__
-from cartera.config import Config, TableName
+from cartera.config import Config, ConversionConfig, TableName
 from cartera.errors import CarteraError, CarteraWarning, InputError
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ Step = Callable[[str], None]
 
 @dataclass
 class RunOptions:
-    """What one ``prioritize`` run reads and where it writes."""
+    """Inputs, as-of date and output settings of one ``prioritize`` run."""
 
     out: Path
     inputs: dict[str, Path] = field(default_factory=dict)
@@ -60,6 +60,7 @@ class RunOptions:
     workspace: Path | None = None
     lang: str = "en"
     report: bool = True
+    memory_limit: str | None = None
 
 
 class _Timer:
@@ -133,8 +134,8 @@ def prioritize(
     """Run the main job and write its outputs into ``options.out``.
 
     cartera's own warnings (a model that did not converge, a collapsed RFM
-    scale) are collected into the ``notes`` of ``run.json`` and logged, so a
-    run reports its doubts next to its numbers; other warnings pass through.
+    scale) are collected into the ``notes`` of ``run.json`` and logged. A run
+    so reports its doubts next to its numbers. Other warnings pass through.
 
     Parameters
     ----------
@@ -194,7 +195,11 @@ def _prioritize(
     config = _with_fx_reporting_currency(config, loaded)
 
     notify("building features")
-    workspace = Workspace(options.workspace, minor_units=config.money.minor_units)
+    workspace = Workspace(
+        options.workspace,
+        minor_units=config.money.minor_units,
+        memory_limit=options.memory_limit,
+    )
     try:
         with timer.stage("features"):
             for table, loaded_table in loaded.items():
@@ -220,7 +225,7 @@ def _prioritize(
 
         notify("scoring leads")
         with timer.stage("conversion"):
-            prospects = _score_leads(loaded, accounts, notes)
+            prospects = _score_leads(loaded, accounts, config, notes)
         if prospects is not None:
             accounts = pd.concat([accounts, prospects], ignore_index=True)
 
@@ -276,7 +281,7 @@ def _with_fx_reporting_currency(
     """Take the reporting currency from an FX table when the config names none.
 
     The reporting currency is the one whose rate is 1. A table with no such
-    currency, or with several, cannot say which it is, so the config must.
+    currency, or with several, leaves it ambiguous, so the config must name it.
     """
     if config.money.reporting_currency or "fx" not in loaded:
         return config
@@ -358,10 +363,11 @@ def _fit_risk(
     try:
         model = LatePaymentModel(min_history=config.risk.min_history)
         model.fit(invoices, as_of)
+        # The model reads each account's history from the frame it scores, so
+        # it scores the whole ledger and the open items are kept afterwards.
+        predicted = model.predict(invoices, as_of)
         open_ids = set(features.open_items["invoice_id"])
-        to_score = invoices[invoices["invoice_id"].isin(open_ids)].copy()
-        to_score["paid_date"] = pd.NaT
-        predicted = model.predict(to_score, as_of)
+        predicted = predicted[predicted["invoice_id"].isin(open_ids)]
     except CarteraError as exc:
         notes.append(f"late-payment model skipped: {exc.message}")
         logger.warning("late-payment model skipped: %s", exc.message)
@@ -372,27 +378,41 @@ def _fit_risk(
 
 
 def _score_leads(
-    loaded: dict[str, LoadResult], accounts: pd.DataFrame, notes: list[str]
+    loaded: dict[str, LoadResult],
+    accounts: pd.DataFrame,
+    config: Config,
+    notes: list[str],
 ) -> pd.DataFrame | None:
+    """Score open leads by their probability of converting.
+
+    Leads with a known outcome train the model. When every lead has one, the
+    leads not converted are ranked instead, each scored by a model fitted on
+    the other folds, so no lead is scored by a model that saw its own outcome.
+    """
     import pandas as pd
 
     if "leads" not in loaded:
         return None
-    from cartera.models.conversion import ConversionModel
-
+    settings = config.conversion
     leads = loaded["leads"].frame
-    if "converted" not in leads.columns or leads["converted"].notna().sum() < 50:
-        notes.append("leads not scored: fewer than 50 leads with a known outcome")
+    known_count = (
+        0 if "converted" not in leads.columns else leads["converted"].notna().sum()
+    )
+    if known_count < settings.min_known:
+        notes.append(
+            f"leads not scored: {known_count} leads have a known outcome, "
+            f"fewer than {settings.min_known}"
+        )
         return None
     known = leads[leads["converted"].notna()]
     open_leads = leads[leads["converted"].isna()]
-    if open_leads.empty:
-        # Every lead has an outcome: score them all in cross-fitted fashion is out of
-        # scope here, so rank the ones not converted yet by their probability.
-        open_leads = known[~known["converted"].astype(bool)]
     try:
-        model = ConversionModel().fit(known, target="converted")
-        p_convert = model.predict_proba(open_leads)
+        if open_leads.empty:
+            open_leads = known[~known["converted"].astype(bool)]
+            p_convert = _cross_fitted(known, open_leads.index, settings)
+        else:
+            model = _conversion_model(settings).fit(known, target="converted")
+            p_convert = model.predict_proba(open_leads)
     except CarteraError as exc:
         notes.append(f"leads not scored: {exc.message}")
         return None
@@ -401,10 +421,37 @@ def _score_leads(
         {
             "account_id": open_leads["lead_id"].astype(str).to_numpy(),
             "is_prospect": True,
-            "p_convert": p_convert.to_numpy(),
+            "p_convert": p_convert.reindex(open_leads.index).to_numpy(),
             "expected_first_year_value": first_year,
         }
     )
+
+
+def _conversion_model(settings: ConversionConfig) -> Any:
+    from cartera.models.conversion import ConversionModel
+
+    return ConversionModel(exclude=settings.exclude)
+
+
+def _cross_fitted(
+    known: pd.DataFrame, targets: pd.Index, settings: ConversionConfig
+) -> pd.Series:
+    """Return out-of-fold probabilities for the rows ``targets`` of ``known``."""
+    import numpy as np
+    import pandas as pd
+
+    folds = np.arange(len(known)) % settings.folds
+    np.random.default_rng(0).shuffle(folds)
+    scores = pd.Series(np.nan, index=targets, dtype=float)
+    for fold in range(settings.folds):
+        held_out = known.index[folds == fold]
+        model = _conversion_model(settings).fit(
+            known.loc[known.index[folds != fold]], target="converted"
+        )
+        scored = held_out.intersection(targets)
+        if len(scored):
+            scores.loc[scored] = model.predict_proba(known.loc[scored]).to_numpy()
+    return scores
 
 
 def _first_year_value(accounts: pd.DataFrame) -> float:

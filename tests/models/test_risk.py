@@ -151,12 +151,28 @@ def test_fallback_uses_segment_rates(make_ledger) -> None:  # type: ignore[no-un
             )
     rows.append(("N1", "N", "2024-09-15", "2024-10-15", 100.0, None, False))
     invoices = make_ledger(rows)
-    model = fit_quietly(invoices, date(2024, 12, 1), min_history=3)
-    scored = model.predict(invoices, as_of=date(2024, 12, 1)).set_index("invoice_id")
+    invoices["region"] = invoices["account_id"].map(
+        lambda account: "north" if account in "ABCN" else "south"
+    )
+    as_of = date(2024, 12, 1)
+    model = fit_quietly(invoices, as_of, min_history=3)
+    assert model.segment_columns_ == ["region"]
+    scored = model.predict(invoices, as_of=as_of).set_index("invoice_id")
     assert bool(scored.loc["N1", "fallback"])
     assert not scored.loc["A9", "fallback"]
     # The first invoices of every account have no history yet.
     assert bool(scored.loc["A1", "fallback"])
+
+    # N has no history, so N1 gets the rates of the north accounts A, B and C:
+    # 27 settled invoices, of which B's 5 odd-month invoices are 20 days late.
+    dates = invoices["issue_date"].where(
+        invoices["invoice_id"] != "N1", pd.Timestamp(as_of)
+    )
+    features, _ = model._features(invoices, dates)
+    n1 = features[invoices["invoice_id"] == "N1"].iloc[0]
+    assert n1["hist_count"] == 0
+    assert n1["hist_share_late"] == pytest.approx(5 / 27)
+    assert n1["hist_mean_days_late"] == pytest.approx(100 / 27)
 
 
 def test_class_probabilities_add_up(small_ledger: pd.DataFrame) -> None:
@@ -176,6 +192,8 @@ def test_class_probabilities_add_up(small_ledger: pd.DataFrame) -> None:
     np.testing.assert_allclose(scored[columns].sum(axis=1), 1.0)
     np.testing.assert_allclose(scored["p_on_time"], 1.0 - scored["p_late"])
     assert set(scored["lateness_class"]) <= set(LATENESS_CLASSES)
+    on_time = scored["lateness_class"] == "on_time"
+    assert on_time.equals(scored["p_late"] < 0.5)
     assert (scored["expected_days_late"] >= 0).all()
 
 
@@ -204,6 +222,12 @@ def test_fit_returns_self_and_stores_settings(small_ledger: pd.DataFrame) -> Non
         ),
         pytest.param(
             lambda f: f.iloc[:4], ModelError, "only 3 invoices", id="too-few-settled"
+        ),
+        pytest.param(
+            lambda f: f.assign(disputed=f["disputed"].map({True: "Yes", False: "No"})),
+            InputError,
+            "disputed must be true/false",
+            id="disputed-as-text",
         ),
         pytest.param(
             lambda f: f.assign(paid_date=f["due_date"]),

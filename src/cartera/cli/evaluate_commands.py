@@ -38,7 +38,10 @@ def risk(
         "the invoices settled before it.",
     ),
     out: Path = typer.Option(
-        ..., "--out", help="CSV written with invoice_id, p_late, lateness_class."
+        ...,
+        "--out",
+        help="CSV written with invoice_id, p_late, lateness_class (in the "
+        "report language of the config: ';' and decimal commas for Spanish).",
     ),
     config: Path | None = typer.Option(
         None, "--config", help="cartera.toml with the column mapping of the ledger."
@@ -53,27 +56,26 @@ def risk(
     """Train on invoices settled before --test-from and score the later ones."""
     from cartera.cli import console
     from cartera.models.risk import evaluate_late_payment
+    from cartera.report.csv import write_csv
 
     settings = _load_config(config)
-    ledger = _read(invoices, "invoices", config)
+    ledger = _read(invoices, "invoices", settings if config else None)
     if min_history is None:
         min_history = settings.risk.min_history
     evaluation = evaluate_late_payment(
         ledger, test_from.date(), min_history=min_history
     )
-    _write_csv(evaluation.scores, out)
+    write_csv(evaluation.scores, out, lang=settings.report.lang)
 
-    console.out.print(
+    _print(
         f"trained on {evaluation.n_train} invoices settled before "
-        f"{test_from.date()}; scored {evaluation.n_test} settled invoices issued "
+        f"{test_from.date()}, scored {evaluation.n_test} settled invoices issued "
         "on or after it"
     )
-    console.out.print(f"AUC             {evaluation.auc:.4f}")
-    console.out.print(
-        f"accuracy        {evaluation.accuracy:.4f}  (late if p_late >= 0.5)"
-    )
-    console.out.print(f"class accuracy  {evaluation.class_accuracy:.4f}")
-    console.out.print(f"Brier score     {evaluation.brier:.4f}")
+    _print(f"AUC             {evaluation.auc:.4f}")
+    _print(f"accuracy        {evaluation.accuracy:.4f}  (late if p_late >= 0.5)")
+    _print(f"class accuracy  {evaluation.class_accuracy:.4f}")
+    _print(f"Brier score     {evaluation.brier:.4f}")
     console.out.print(_calibration_table(evaluation.calibration))
     console.info(f"wrote {len(evaluation.scores)} scores to {out}")
 
@@ -101,15 +103,13 @@ def conversion(
     from cartera.cli import console
     from cartera.models.conversion import cross_validate_conversion
 
-    table = _read(leads, "leads", config)
+    table = _read(leads, "leads", _load_config(config) if config else None)
     evaluation = cross_validate_conversion(table, target, folds=folds, exclude=exclude)
     fold_text = ", ".join(f"{auc:.4f}" for auc in evaluation.fold_auc)
-    console.out.print(
-        f"cross-validated AUC  {evaluation.auc:.4f}  ({folds} folds: {fold_text})"
-    )
+    _print(f"cross-validated AUC  {evaluation.auc:.4f}  ({folds} folds: {fold_text})")
     console.out.print(_leakage_table(evaluation.report))
     for column, reason in evaluation.dropped.items():
-        console.out.print(f"not used: {column} ({reason})", highlight=False)
+        _print(f"not used: {column} ({reason})")
 
 
 def _load_config(path: Path | None) -> Config:
@@ -118,11 +118,19 @@ def _load_config(path: Path | None) -> Config:
     return load_config(path)
 
 
-def _read(path: Path, table: TableName, config: Path | None) -> pd.DataFrame:
+def _print(text: str) -> None:
+    """Print one line of results on stdout, with no rich markup or highlighting."""
+    from cartera.cli import console
+
+    console.out.print(text, markup=False, highlight=False)
+
+
+def _read(path: Path, table: TableName, settings: Config | None) -> pd.DataFrame:
+    """Read ``path`` as ``table``, with the mapping of ``settings`` when given."""
     from cartera.cli import console
     from cartera.io import read_table
 
-    source = _load_config(config).input.source(table) if config else None
+    source = settings.input.source(table) if settings else None
     loaded = read_table(path, table, source)
     if len(loaded.rejects):
         console.info(
@@ -130,18 +138,6 @@ def _read(path: Path, table: TableName, config: Path | None) -> pd.DataFrame:
             "rejected and left out; run 'cartera inspect' to list them"
         )
     return loaded.frame
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    from cartera.errors import InputError
-
-    try:
-        frame.to_csv(path, index=False)
-    except OSError as exc:
-        raise InputError(
-            f"cannot write {path}: {exc.strerror}",
-            hint="choose an --out path in a folder you can write to",
-        ) from exc
 
 
 def _calibration_table(calibration: pd.DataFrame) -> Table:

@@ -51,6 +51,10 @@ def prioritize(
     ),
     lang: str = typer.Option("", help="Output language: en or es (default: config)."),
     no_report: bool = typer.Option(False, "--no-report", help="Skip report.html."),
+    memory_limit: str | None = typer.Option(
+        None,
+        help="DuckDB memory limit such as 3GB; above it DuckDB spills to disk.",
+    ),
 ) -> None:
     """Rank accounts into three priority tiers and write the outputs."""
     from cartera.config import load_config
@@ -72,6 +76,7 @@ def prioritize(
         workspace=workspace,
         lang=_language(lang or settings.report.lang),
         report=not no_report,
+        memory_limit=memory_limit,
     )
     _run(options, settings)
 

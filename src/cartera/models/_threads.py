@@ -15,7 +15,8 @@ def single_thread() -> Iterator[None]:
     On tables of a few thousand rows each boosting split is tiny, so starting
     and synchronising threads costs more than the split itself. On a shared
     two-core machine the late-payment evaluation of the AR sample ledger took
-    0.9 s on one thread and 6 to 12 s on two. ``threadpoolctl`` ships with
+    2.3 s on one thread and 40 s on all cores (``benchmarks/risk_threads.py``,
+    results in ``docs/benchmarks.md``). ``threadpoolctl`` ships with
     scikit-learn.
     """
     with threadpool_limits(limits=1, user_api="openmp"):

@@ -215,7 +215,8 @@ class ConversionModel(Estimator):
                     values.astype("string"), categories=self.categories_[column]
                 )
             elif pd.api.types.is_datetime64_any_dtype(values):
-                encoded[column] = values.astype("int64").where(values.notna())
+                # Days since 1970, whatever the unit the reader chose.
+                encoded[column] = (values - pd.Timestamp(0)).dt.days
             else:
                 encoded[column] = pd.to_numeric(values, errors="coerce")
         return pd.DataFrame(encoded, index=frame.index)

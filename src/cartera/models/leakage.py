@@ -276,7 +276,7 @@ def _single_column_auc(
 def _levels(values: pd.Series) -> pd.Series:
     """Map a column to text levels: numbers and dates by quantile bin, NA as a level."""
     if pd.api.types.is_datetime64_any_dtype(values):
-        values = values.astype("int64").where(values.notna())
+        values = (values - pd.Timestamp(0)).dt.days
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         numbers = values.astype("float64")
         if numbers.nunique() > NUMERIC_BINS:

@@ -18,7 +18,9 @@ Rules:
 ``P(late)`` comes from a gradient-boosted classifier calibrated by isotonic
 regression over cross-validation folds. The split of a late invoice between the
 three late classes comes from a second classifier trained on late invoices only,
-so the four class probabilities add up to one and agree with ``p_late``.
+so the four class probabilities add up to one and agree with ``p_late``. The
+predicted lateness class is ``on_time`` when ``p_late`` is below 0.5, and the
+likeliest late class otherwise.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from cartera.models._threads import single_thread
 from cartera.models.base import Estimator
 from cartera.models.history import days_late, history_features
 from cartera.models.leakage import screen_columns
+from cartera.schema import INVOICES
 
 logger = logging.getLogger(__name__)
 
@@ -47,20 +50,12 @@ LATENESS_CLASSES = ("on_time", "1_30", "31_60", "over_60")
 # Upper bounds, in days late, of the first three lateness classes.
 _CLASS_BOUNDS = (0, 30, 60)
 
-REQUIRED_COLUMNS = ("invoice_id", "account_id", "issue_date", "due_date", "amount")
-# Canonical columns the model reads itself. Every other column is an attribute.
-_CANONICAL = (
-    "invoice_id",
-    "account_id",
-    "issue_date",
-    "due_date",
-    "amount",
-    "paid_date",
-    "disputed",
-    "currency",
-    "doc_type",
-    "applies_to",
-)
+REQUIRED_COLUMNS = tuple(INVOICES.required)
+# Canonical invoice columns are read by the model itself (or not used, such as
+# the currency). Every other column of the ledger is an attribute.
+# NOTE: amounts are used as given, so a ledger in several currencies should be
+# converted to one currency before fitting.
+_CANONICAL = tuple(INVOICES.names)
 # History rates replaced by segment rates for accounts with little history.
 _RATE_COLUMNS = (
     "hist_share_late",
@@ -137,6 +132,12 @@ class LatePaymentModel(Estimator):
             A required column is missing.
         ModelError
             Too few settled invoices, or only on-time or only late ones.
+
+        Notes
+        -----
+        Invoices still open on ``as_of`` are left out, so the last weeks before
+        it hold more early payers than the ledger will in the end. A late
+        invoice is known late only once it is settled.
         """
         _check_columns(invoices, need_paid=True)
         cutoff = pd.Timestamp(as_of)
@@ -229,13 +230,14 @@ class LatePaymentModel(Estimator):
             split = self._late_split(features)
         probabilities = np.column_stack([1.0 - p_late, split * p_late[:, None]])
         expected = probabilities @ self.class_mean_days_
+        # The late/on-time call at 0.5 comes first, so the class never
+        # contradicts p_late.
+        codes = np.where(p_late >= 0.5, 1 + split.argmax(axis=1), 0)
         out = pd.DataFrame(
             {
                 "invoice_id": invoices["invoice_id"].to_numpy(),
                 "p_late": p_late,
-                "lateness_class": np.asarray(LATENESS_CLASSES)[
-                    probabilities.argmax(axis=1)
-                ],
+                "lateness_class": np.asarray(LATENESS_CLASSES)[codes],
                 "p_on_time": probabilities[:, 0],
                 "p_1_30": probabilities[:, 1],
                 "p_31_60": probabilities[:, 2],
@@ -356,6 +358,17 @@ def _check_columns(invoices: pd.DataFrame, *, need_paid: bool) -> None:
             f"invoices table has no column {', '.join(missing)}",
             hint="map those columns in [input.invoices.columns] of cartera.toml",
         )
+    if "disputed" in invoices.columns and not pd.api.types.is_bool_dtype(
+        invoices["disputed"]
+    ):
+        values = set(invoices["disputed"].dropna().unique())
+        if not values <= {True, False}:
+            raise InputError(
+                f"invoices column disputed must be true/false, got "
+                f"{sorted(map(str, values))[:5]}",
+                hint="read the invoices with cartera.io.read_table, which maps "
+                "Yes/No to true/false",
+            )
     if "paid_date" not in invoices.columns:
         return
     for column in ("issue_date", "due_date", "paid_date"):
