@@ -97,35 +97,17 @@ def test_demo_value_columns_present(demo_run: tuple[RunResult, Path]) -> None:
         assert column in result.accounts.columns, column
 
 
-def _ar_config(tmp_path: Path) -> Config:
-    path = tmp_path / "cartera.toml"
-    path.write_text(
-        "[input.invoices.columns]\n"
-        'invoice_id = "invoiceNumber"\n'
-        'account_id = "customerID"\n'
-        'issue_date = "InvoiceDate"\n'
-        'due_date = "DueDate"\n'
-        'amount = "InvoiceAmount"\n'
-        'paid_date = "SettledDate"\n'
-        'disputed = "Disputed"\n'
-        "[input.invoices.date_formats]\n"
-        'issue_date = "%m/%d/%Y"\n'
-        'due_date = "%m/%d/%Y"\n'
-        'paid_date = "%m/%d/%Y"\n',
-        encoding="utf-8",
-    )
-    return load_config(path)
-
-
 @pytest.mark.realdata
-def test_ar_ledger_as_of_mid_2013(data_dir: Path, tmp_path: Path) -> None:
+def test_ar_ledger_as_of_mid_2013(
+    data_dir: Path, tmp_path: Path, ar_config: Config
+) -> None:
     source = data_dir / "ar_invoices" / "WA_Fn-UseC_-Accounts-Receivable.csv"
     options = RunOptions(
         out=tmp_path / "out",
         inputs={"invoices": source},
         as_of=date(2013, 6, 30),
     )
-    result = prioritize(options, _ar_config(tmp_path))
+    result = prioritize(options, ar_config)
 
     raw = pd.read_csv(source, dtype={"invoiceNumber": str, "customerID": str})
     for column in ("InvoiceDate", "SettledDate"):
@@ -144,8 +126,7 @@ def test_ar_ledger_as_of_mid_2013(data_dir: Path, tmp_path: Path) -> None:
 
     # Open items are scored with their account's history, as the model scores
     # them when it is given the whole ledger.
-    config = _ar_config(tmp_path)
-    ledger = read_table(source, "invoices", config.input.source("invoices")).frame
+    ledger = read_table(source, "invoices", ar_config.input.source("invoices")).frame
     ledger = ledger[ledger["issue_date"] <= as_of]
     with pytest.warns(LeakageWarning):
         model = LatePaymentModel().fit(ledger, as_of.date())

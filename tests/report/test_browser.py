@@ -138,31 +138,10 @@ def test_demo_report_renders(browser: Any, tmp_path: Path) -> None:
     page.close()
 
 
-def _ar_config(folder: Path) -> Config:
-    """Return the configuration that maps the IBM sample's columns."""
-    path = folder / "cartera.toml"
-    path.write_text(
-        "[input.invoices.columns]\n"
-        'invoice_id = "invoiceNumber"\n'
-        'account_id = "customerID"\n'
-        'issue_date = "InvoiceDate"\n'
-        'due_date = "DueDate"\n'
-        'amount = "InvoiceAmount"\n'
-        'paid_date = "SettledDate"\n'
-        'disputed = "Disputed"\n'
-        "[input.invoices.date_formats]\n"
-        'issue_date = "%m/%d/%Y"\n'
-        'due_date = "%m/%d/%Y"\n'
-        'paid_date = "%m/%d/%Y"\n'
-        "[report]\n"
-        'lang = "es"\n',
-        encoding="utf-8",
-    )
-    return load_config(path)
-
-
 @pytest.mark.realdata
-def test_ar_report_renders(browser: Any, data_dir: Path, tmp_path: Path) -> None:
+def test_ar_report_renders(
+    browser: Any, data_dir: Path, tmp_path: Path, ar_config: Config
+) -> None:
     # Every invoice of the IBM accounts-receivable sample is settled by 2014, so
     # the as-of date 2013-06-30 leaves open and overdue invoices to show.
     options = RunOptions(
@@ -171,7 +150,7 @@ def test_ar_report_renders(browser: Any, data_dir: Path, tmp_path: Path) -> None
         as_of=date(2013, 6, 30),
         lang="es",
     )
-    result = prioritize(options, _ar_config(tmp_path))
+    result = prioritize(options, ar_config)
     assert result.worklist is not None
     assert len(result.worklist) > 0
 
