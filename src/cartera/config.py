@@ -52,7 +52,10 @@ class TableSource(_Section):
     sheet: str | None = Field(
         None, description="Excel sheet name; the first when unset."
     )
-    header: bool = True
+    header: bool | None = Field(
+        None,
+        description="Whether the first row holds column names; detected when unset.",
+    )
     columns: dict[str, str] = Field(
         default_factory=dict, description="Canonical column name -> column in the file."
     )
