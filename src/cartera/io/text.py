@@ -210,11 +210,15 @@ def read_text(
 
 
 def _first_records(text: str, delimiter: str) -> list[list[str]]:
-    """Return the first two records of ``text`` that have a non-empty cell."""
+    """Return the first two records of ``text`` that have a non-empty cell.
+
+    Only the first characters are split, so a large file is not copied.
+    """
+    sample = text[:_SAMPLE_CHARS]
     if delimiter == WHITESPACE:
-        records: Iterable[list[str]] = (line.split() for line in io.StringIO(text))
+        records: Iterable[list[str]] = (line.split() for line in io.StringIO(sample))
     else:
-        records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        records = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
     found: list[list[str]] = []
     try:
         for record in records:
