@@ -54,7 +54,7 @@ class TableSource(_Section):
     )
     header: bool | None = Field(
         None,
-        description="Whether the first row holds column names; detected when unset.",
+        description="Whether the first row contains column names; detected when unset.",
     )
     columns: dict[str, str] = Field(
         default_factory=dict, description="Canonical column name -> column in the file."

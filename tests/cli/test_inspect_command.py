@@ -78,7 +78,7 @@ def test_inspect_detects_missing_header(app: typer.Typer, tmp_path: Path) -> Non
         app, ["inspect", str(path), "--table", "transactions"], terminal_width=200
     )
     assert result.exit_code == 0, result.output
-    assert "header no (the first row holds data" in result.output
+    assert "header no (the first row is numbers and dates" in result.output
     assert "2 rows" in result.output
     assert "header = false" in result.output
     assert re.search(r"column_2\s*│\s*date\s*│\s*%Y%m%d", result.output)
@@ -89,7 +89,7 @@ def test_inspect_cdnow_sample(app: typer.Typer, data_dir: Path) -> None:
     path = data_dir / "cdnow" / "CDNOW_sample.txt"
     result = CliRunner().invoke(app, ["inspect", str(path)], terminal_width=200)
     assert result.exit_code == 0, result.output
-    assert "header no (the first row holds data" in result.output
+    assert "header no (the first row is numbers and dates" in result.output
     assert "6919 rows" in result.output
     assert re.search(r"column_1\s*│\s*id\s*│", result.output)
     assert re.search(r"column_3\s*│\s*date\s*│\s*%Y%m%d", result.output)

@@ -81,8 +81,8 @@ def detect_header(first: Sequence[str], more_rows: bool) -> bool:
     """Return whether ``first``, the first non-blank row of a file, is a header.
 
     It is not when it looks like data (:func:`looks_like_data`) and other rows
-    follow it; a file of one row keeps it as the header, so an empty table
-    reads as empty rather than as one row.
+    follow it. A file of one row keeps that row as its header, so a file with
+    only a header reads as an empty table rather than as one row.
     """
     return not (more_rows and looks_like_data(first))
 

@@ -16,8 +16,8 @@ ranks cp850, cp1250 or cp1125 first, which turn ``ç`` into ``þ``, ``ñ`` into
 ``ń`` and ``€`` into a Cyrillic letter.
 
 NOTE: a file in any other code page, such as cp1250 (Central Europe) or cp850
-(DOS), decodes as cp1252 or latin-1 with wrong letters; set ``encoding`` for
-such files.
+(DOS), is read as cp1252 or latin-1 and its accented letters come out wrong.
+Set ``encoding`` for such files.
 
 pandas' C parser reads well-formed files in one vectorised pass. A row with
 too many fields makes that parser fail, so such a file is read again record
@@ -168,7 +168,7 @@ def read_text(
 
     Rows whose cells are all empty are skipped and not counted. Line numbers
     are physical lines, so a quoted cell that spans lines moves the lines of
-    the rows after it. ``header=None`` detects whether the first row holds
+    the rows after it. ``header=None`` detects whether the first row contains
     column names (:func:`cartera.io.raw.detect_header`).
     """
     encoding = encoding or detect_encoding(raw, path)
@@ -189,7 +189,7 @@ def read_text(
         first = _first_records(text, delimiter)
         header = detect_header(first[0], len(first) > 1) if first else True
         if not header:
-            logger.info("%s has no header: its first row holds data", path)
+            logger.info("%s has no header: its first row is numbers and dates", path)
 
     try:
         with warnings.catch_warnings():

@@ -33,7 +33,7 @@ def read_excel(path: Path, *, sheet: str | None, header: bool | None) -> RawTabl
     """Read one sheet of an ``.xlsx`` workbook; ``lines`` are sheet row numbers.
 
     Leading empty rows are skipped, so the header is the first row with a value.
-    ``header=None`` detects whether that row holds column names
+    ``header=None`` detects whether that row contains column names
     (:func:`cartera.io.raw.detect_header`).
 
     Raises
