@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from cartera.config import AgeingConfig, Config, load_config
+from cartera.config import AgeingConfig, Config, describe_keys, load_config
 from cartera.errors import ConfigError
 
 
@@ -48,3 +48,16 @@ def test_missing_file_is_config_error(tmp_path: Path) -> None:
 
 def test_default_config_roundtrip() -> None:
     assert Config.model_validate(Config().model_dump()) == Config()
+
+
+def test_configuration_doc_is_current() -> None:
+    doc = Path(__file__).parents[1] / "docs" / "configuration.md"
+    expected = describe_keys() + "\n"
+    assert doc.read_text(encoding="utf-8") == expected, (
+        "regenerate docs/configuration.md with "
+        "python -c 'from cartera.config import describe_keys; print(describe_keys())'"
+    )
+
+
+def test_every_key_described() -> None:
+    assert "|  |" not in describe_keys()

@@ -266,3 +266,54 @@ def test_leads_ranked_beside_customers(
     busy = scored.loc[scored["visits"] >= 15, "p_convert"].mean()
     idle = scored.loc[scored["visits"] <= 4, "p_convert"].mean()
     assert busy > idle
+
+
+def test_ledger_with_nothing_settled(tmp_path: Path) -> None:
+    ledger = tmp_path / "invoices.csv"
+    ledger.write_text(
+        "invoice_id,account_id,issue_date,due_date,amount\n"
+        "I1,A,2025-01-10,2025-02-09,100.00\n"
+        "I2,B,2025-02-10,2025-03-12,250.00\n",
+        encoding="utf-8",
+    )
+    options = RunOptions(
+        out=tmp_path / "out",
+        inputs={"invoices": ledger},
+        as_of=date(2025, 3, 31),
+        report=False,
+    )
+    result = prioritize(options, Config())
+    balances = result.accounts.set_index("account_id")["open_balance"]
+    assert balances.to_dict() == {"B": 250.0, "A": 100.0}
+    assert (
+        "late-payment model skipped: no invoice is settled yet" in (result.run["notes"])
+    )
+    assert "late-payment model skipped" in result.answers_md
+
+
+def test_header_only_file_is_input_error(tmp_path: Path) -> None:
+    ledger = tmp_path / "invoices.csv"
+    ledger.write_text(
+        "invoice_id,account_id,issue_date,due_date,amount\n", encoding="utf-8"
+    )
+    options = RunOptions(out=tmp_path, inputs={"invoices": ledger})
+    with pytest.raises(InputError, match="no invoices row was accepted"):
+        prioritize(options, Config())
+
+
+def test_leads_alone_ranked_by_conversion(tmp_path: Path) -> None:
+    options = RunOptions(
+        out=tmp_path / "out",
+        inputs={"leads": _leads_file(tmp_path, open_share=0.3)},
+        as_of=date(2025, 1, 1),
+        report=False,
+    )
+    result = prioritize(options, Config())
+    ranked = result.accounts
+    # Leads with no visits never convert in this file, so only they may score 0.
+    likely = ranked["p_convert"] > 0.01
+    assert likely.sum() > 50
+    assert (ranked.loc[likely, "priority_score"] > 0).all()
+    assert ranked["p_convert"].is_monotonic_decreasing
+    tiers = ranked.groupby("tier")["p_convert"].mean()
+    assert tiers[1] > tiers[2] > tiers[3]

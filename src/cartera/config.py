@@ -39,7 +39,9 @@ class _Section(BaseModel):
 class TableSource(_Section):
     """How to read one input file and map its columns to a canonical table."""
 
-    path: Path | None = None
+    path: Path | None = Field(
+        None, description="File to read; relative to the config file's folder."
+    )
     delimiter: str | None = Field(
         None, description="Field separator; detected when unset."
     )
@@ -54,7 +56,7 @@ class TableSource(_Section):
     )
     header: bool | None = Field(
         None,
-        description="Whether the first row contains column names; detected when unset.",
+        description="Whether the first line names the columns; detected when unset.",
     )
     columns: dict[str, str] = Field(
         default_factory=dict, description="Canonical column name -> column in the file."
@@ -84,7 +86,10 @@ class InputConfig(_Section):
 class AgeingConfig(_Section):
     """Upper bounds in days past due of the overdue buckets; the last is open-ended."""
 
-    bounds: list[int] = Field(default_factory=lambda: [30, 60, 90])
+    bounds: list[int] = Field(
+        default_factory=lambda: [30, 60, 90],
+        description="Upper day bounds of the overdue buckets; the last is open-ended.",
+    )
 
     @model_validator(mode="after")
     def _check_bounds(self) -> AgeingConfig:
@@ -108,17 +113,30 @@ class AgeingConfig(_Section):
 class MoneyConfig(_Section):
     """Reporting currency and FX rates (units of reporting currency per unit)."""
 
-    reporting_currency: str | None = None
-    rates: dict[str, float] = Field(default_factory=dict)
+    reporting_currency: str | None = Field(
+        None, description="ISO 4217 code that account totals are converted to."
+    )
+    rates: dict[str, float] = Field(
+        default_factory=dict,
+        description="Currency -> units of the reporting currency per unit.",
+    )
     minor_units: int = Field(2, ge=0, le=4, description="Decimal places of amounts.")
 
 
 class ValueConfig(_Section):
-    model: Literal["best", "bgnbd", "pareto"] = "best"
-    unit: Literal["weeks", "days"] = "weeks"
-    horizon_months: float = Field(12.0, gt=0)
+    model: Literal["best", "bgnbd", "pareto"] = Field(
+        "best", description="Purchase model; best picks it on a holdout."
+    )
+    unit: Literal["weeks", "days"] = Field(
+        "weeks", description="Time unit of the purchase models."
+    )
+    horizon_months: float = Field(
+        12.0, gt=0, description="Horizon of CLV and expected purchases, in months."
+    )
     margin: float = Field(0.3, gt=0, le=1, description="Gross margin share of revenue.")
-    monthly_discount_rate: float = Field(0.01, ge=0, lt=1)
+    monthly_discount_rate: float = Field(
+        0.01, ge=0, lt=1, description="Discount rate per month applied to CLV."
+    )
     interval: float = Field(0.9, gt=0, lt=1, description="Coverage of CLV intervals.")
     draws: int = Field(200, ge=20, description="Parameter draws for the intervals.")
     seed: int = Field(0, ge=0, description="Seed of the parameter draws.")
@@ -154,9 +172,15 @@ class ConversionConfig(_Section):
 
 
 class PriorityConfig(_Section):
-    growth_weight: float = Field(1.0, ge=0)
-    collection_weight: float = Field(1.0, ge=0)
-    prospect_weight: float = Field(1.0, ge=0)
+    growth_weight: float = Field(
+        1.0, ge=0, description="Weight of expected future margin in the score."
+    )
+    collection_weight: float = Field(
+        1.0, ge=0, description="Weight of receivables at risk in the score."
+    )
+    prospect_weight: float = Field(
+        1.0, ge=0, description="Weight of a lead's expected first-year value."
+    )
     collection_half_life_days: float = Field(
         90.0,
         gt=0,
@@ -177,8 +201,13 @@ class PriorityConfig(_Section):
 
 
 class PyramidConfig(_Section):
-    mode: Literal["shares", "capacity"] = "shares"
-    shares: list[float] = Field(default_factory=lambda: [0.10, 0.30, 0.60])
+    mode: Literal["shares", "capacity"] = Field(
+        "shares", description="Cut tiers by shares or by the team's capacity."
+    )
+    shares: list[float] = Field(
+        default_factory=lambda: [0.10, 0.30, 0.60],
+        description="Shares of accounts in tiers 1, 2 and 3.",
+    )
     hysteresis_margin: float = Field(
         0.05,
         ge=0,
@@ -250,7 +279,9 @@ class DunningConfig(_Section):
                 min_days_past_due=61, action="formal letter", channel="letter"
             ),
             DunningLevel(min_days_past_due=91, action="escalate", channel="escalation"),
-        ]
+        ],
+        description="Ordered dunning levels: min_days_past_due, action, channel "
+        "(email, phone, letter, escalation) and optional minutes.",
     )
     weekly_minutes: float = Field(
         600.0, gt=0, description="Team minutes per week for collection actions."
@@ -270,16 +301,20 @@ class DunningConfig(_Section):
 
 
 class SegmentsConfig(_Section):
-    attributes: list[str] = Field(default_factory=list)
+    attributes: list[str] = Field(
+        default_factory=list, description="Account columns that form segments."
+    )
     bins: dict[str, list[float]] = Field(
         default_factory=dict, description="Numeric attribute -> bin edges."
     )
-    max_clusters: int = Field(6, ge=2)
+    max_clusters: int = Field(
+        6, ge=2, description="Largest number of behaviour clusters tried."
+    )
     rfm_bins: int = Field(5, ge=2, le=10, description="Scores per RFM dimension.")
 
 
 class ReportConfig(_Section):
-    lang: Literal["en", "es"] = "en"
+    lang: Literal["en", "es"] = Field("en", description="Output language.")
 
 
 class Config(_Section):
@@ -331,7 +366,7 @@ def load_config(path: Path | None) -> Config:
         )
         raise ConfigError(
             f"config file {path} is invalid: {problems}",
-            hint="correct those keys; every key is listed in the README",
+            hint="correct those keys; docs/configuration.md lists every key",
         ) from exc
     base = path.parent
     for name in ("invoices", "payments", "transactions", "accounts", "leads", "fx"):
@@ -339,3 +374,39 @@ def load_config(path: Path | None) -> Config:
         if source.path is not None and not source.path.is_absolute():
             source.path = base / source.path
     return config
+
+
+def describe_keys() -> str:
+    """Render every configuration key with its default as Markdown.
+
+    ``docs/configuration.md`` is this text; a test keeps the two equal.
+    """
+    lines = [
+        "# Configuration keys",
+        "",
+        "Every key of `cartera.toml`, by section, with its default. Each input",
+        "table (`invoices`, `payments`, `transactions`, `accounts`, `leads`, `fx`)",
+        "has its own `[input.<table>]` section with the keys of `input.invoices`.",
+        "",
+    ]
+    for section, field in Config.model_fields.items():
+        model = field.annotation
+        if section == "input":
+            section, model = "input.invoices", TableSource
+        assert isinstance(model, type) and issubclass(model, BaseModel)
+        lines += [f"## [{section}]", "", "| key | default | meaning |", "|---|---|---|"]
+        defaults = model()
+        for name, info in model.model_fields.items():
+            default = getattr(defaults, name)
+            if isinstance(default, BaseModel):
+                default = default.model_dump(mode="json")
+            elif (
+                isinstance(default, list)
+                and default
+                and isinstance(default[0], BaseModel)
+            ):
+                default = [item.model_dump(mode="json") for item in default]
+            meaning = (info.description or "").replace("|", "\\|")
+            lines.append(f"| `{name}` | `{default!r}` | {meaning} |")
+        lines.append("")
+    return "\n".join(lines)

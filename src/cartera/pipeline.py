@@ -97,6 +97,14 @@ def read_inputs(inputs: dict[str, Path], config: Config) -> dict[str, LoadResult
             hint="pass --invoices, --transactions or --leads, or set input paths "
             "in cartera.toml",
         )
+    for name, result in results.items():
+        if name != "fx" and result.frame.empty:
+            raise InputError(
+                f"{result.path}: no {name} row was accepted "
+                f"({result.rows_read} read, {len(result.rejects)} rejected)",
+                hint="check the file has data rows; cartera inspect FILE shows "
+                "how it is read",
+            )
     if not {"invoices", "transactions", "leads"} & results.keys():
         raise InputError(
             "no invoices, transactions or leads given",
@@ -167,8 +175,11 @@ def _collect_warnings(notes: list[str]) -> Iterator[None]:
             line: str | None = None,
         ) -> None:
             if issubclass(category, CarteraWarning):
-                notes.append(str(message))
-                logger.warning("%s", message)
+                # A model fitted twice (holdout check, then full history) warns
+                # twice with the same words; one note is enough.
+                if str(message) not in notes:
+                    notes.append(str(message))
+                    logger.warning("%s", message)
             else:
                 passthrough(message, category, filename, lineno, file, line)
 
@@ -207,6 +218,9 @@ def _prioritize(
                     workspace.load(table, loaded_table.frame)
             features = compute_features(workspace, as_of, config)
         accounts = features.accounts
+        if features.currency:
+            # Balances are in the reporting currency, whatever the account's own.
+            accounts.insert(1, "balance_currency", features.currency)
         open_items = features.open_items
 
         notify("fitting value models")
@@ -265,7 +279,7 @@ def _prioritize(
         answers=policy.answers,
         run=run_meta,
         lang=options.lang,
-        answers_md=policy.answers_md,
+        answers_md=_with_notes(policy.answers_md, notes, options.lang),
     )
     notify("writing outputs")
     from cartera.report.outputs import write_outputs
@@ -273,6 +287,15 @@ def _prioritize(
     with timer.stage("write"):
         write_outputs(result, options.out, report=options.report)
     return result
+
+
+def _with_notes(answers_md: str, notes: list[str], lang: str) -> str:
+    """Append the run's model notes to the answers, so doubts travel with them."""
+    if not notes:
+        return answers_md
+    heading = "## Notas del cálculo" if lang == "es" else "## Notes on this run"
+    lines = "\n".join(f"- {note}" for note in notes)
+    return f"{answers_md.rstrip()}\n\n{heading}\n\n{lines}\n"
 
 
 def _with_fx_reporting_currency(
@@ -358,7 +381,10 @@ def _fit_risk(
         invoices = invoices[invoices["doc_type"].fillna("invoice") != "credit_note"]
     invoices = invoices[invoices["amount"] > 0]
     settled = features.settlements.set_index("invoice_id")["settled_date"]
-    invoices["paid_date"] = invoices["invoice_id"].map(settled)
+    if settled.empty:
+        notes.append("late-payment model skipped: no invoice is settled yet")
+        return None
+    invoices["paid_date"] = pd.to_datetime(invoices["invoice_id"].map(settled))
     invoices = invoices[invoices["issue_date"] <= pd.Timestamp(as_of)]
     try:
         model = LatePaymentModel(min_history=config.risk.min_history)
@@ -417,6 +443,14 @@ def _score_leads(
         notes.append(f"leads not scored: {exc.message}")
         return None
     first_year = _first_year_value(accounts)
+    if first_year <= 0:
+        # No customer purchases to value a new customer by: a unit value keeps
+        # the leads ranked by their chance to convert.
+        first_year = 1.0
+        notes.append(
+            "no customer purchases to value a lead, so leads are ranked by "
+            "conversion probability alone (first-year value 1)"
+        )
     return pd.DataFrame(
         {
             "account_id": open_leads["lead_id"].astype(str).to_numpy(),

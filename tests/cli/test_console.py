@@ -132,3 +132,16 @@ def test_cartera_warning_printed_plainly(
     err = capsys.readouterr().err
     assert "warning: RFM scale collapsed to 2 levels" in err
     assert "DataQualityWarning" not in err
+
+
+def test_repeated_log_line_printed_once(
+    reset_console: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    console.configure(verbose=False, quiet=False)
+    logger = logging.getLogger("cartera.models.value")
+    for _ in range(3):
+        logger.warning("the data do not identify %s", "beta")
+    logger.warning("another doubt")
+    err = capsys.readouterr().err
+    assert err.count("the data do not identify beta") == 1
+    assert err.count("another doubt") == 1

@@ -40,3 +40,10 @@ def test_version_exits_0(
 ) -> None:
     assert _run(monkeypatch, "version") == 0
     assert capsys.readouterr().out.strip() == "0.1.0"
+
+
+def test_version_option_exits_0(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(monkeypatch, "--version") == 0
+    assert capsys.readouterr().out.strip() == "0.1.0"

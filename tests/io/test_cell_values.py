@@ -121,8 +121,9 @@ def test_bool_invalid_and_missing() -> None:
     parsed = parse_bools(pd.Series(["maybe", ""], dtype="str"))
     assert parsed.invalid.tolist() == [True, False]
     assert parsed.missing.tolist() == [False, True]
-    assert parsed.values.tolist() == [False, False]
-    assert str(parsed.values.dtype) == "bool"
+    # A blank is unknown, not "no".
+    assert parsed.values.isna().tolist() == [True, True]
+    assert str(parsed.values.dtype) == "boolean"
 
 
 def test_text_keeps_ids_as_written() -> None:

@@ -329,3 +329,12 @@ def test_random_messy_file_accounts_for_rows(
     assert set(result.rejects["line"]) <= set(data_lines)
     assert result.rejects["line"].is_unique
     assert result.frame["invoice_id"].is_unique
+
+
+def test_blank_outcome_is_unknown(tmp_path: Path) -> None:
+    path = tmp_path / "leads.csv"
+    path.write_text("lead_id,converted\nL1,1\nL2,0\nL3,\n", encoding="utf-8")
+    frame = read_table(path, "leads").frame.set_index("lead_id")
+    assert bool(frame.loc["L1", "converted"])
+    assert not frame.loc["L2", "converted"]
+    assert pd.isna(frame.loc["L3", "converted"])

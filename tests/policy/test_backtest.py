@@ -228,3 +228,20 @@ def test_online_retail_backtest_runs(data_dir):
     assert result.accounts == 331
     for baseline in BASELINES:
         assert result.tier1_share() > result.tier1_share(baseline), baseline
+
+
+def test_empty_holdout_is_input_error() -> None:
+    transactions = pd.DataFrame(
+        {
+            "account_id": ["A", "A", "B"],
+            "date": pd.to_datetime(["2024-01-05", "2024-02-05", "2024-01-20"]),
+            "amount": [100.0, 50.0, 70.0],
+        }
+    )
+    with pytest.raises(InputError, match="bought nothing"):
+        run_backtest(
+            transactions,
+            as_of=date(2024, 3, 1),
+            horizon_end=date(2024, 6, 30),
+            config=Config(),
+        )

@@ -174,3 +174,37 @@ def test_write_report(make_result: Build, tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>")
     assert "Prioridades de cuentas" in text
+
+
+def test_segment_labels_unique() -> None:
+    from cartera.report.charts import _axis_labels
+
+    names = [
+        "region=Andalucía · industry=educación · size=medium · employees 10-49",
+        "region=Andalucía · industry=educación · size=medium · employees 50-249",
+        "short",
+        "short",
+    ]
+    labels = _axis_labels(names)
+    assert len(set(labels)) == 4
+    assert all(len(label) <= 64 for label in labels)
+    assert labels[0].endswith("employees 10-49")
+    assert labels[3] == "short (2)"
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([10.0, 5000.0], {"tickformat": ",.0f"}),
+        ([1.0, 5.0], {"tickformat": ""}),
+        ([217.001, 217.009], {"tickformat": ",.0f", "rangemode": "tozero"}),
+        ([], {"tickformat": ",.0f"}),
+    ],
+    ids=["wide", "narrow", "flat", "empty"],
+)
+def test_value_axis(values: list[float], expected: dict[str, str]) -> None:
+    import pandas as pd
+
+    from cartera.report.charts import _value_axis
+
+    assert _value_axis(pd.Series(values, dtype="float64")) == expected

@@ -24,6 +24,25 @@ err = Console(stderr=True)
 out = Console()
 
 
+class _DropRepeats(logging.Filter):
+    """Pass a record only the first time its level and message are seen.
+
+    A model fitted twice (on a holdout, then on all data) warns twice with the
+    same text; the person at the terminal needs it once.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[tuple[int, str]] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = (record.levelno, record.getMessage())
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+
 def configure(*, verbose: bool, quiet: bool) -> None:
     """Set the verbosity, send cartera's log to stderr and print warnings plainly.
 
@@ -42,6 +61,7 @@ def configure(*, verbose: bool, quiet: bool) -> None:
     new = RichHandler(
         console=err, show_time=verbose, show_path=False, markup=False, show_level=True
     )
+    new.addFilter(_DropRepeats())
     logger.addHandler(new)
     _handlers.append(new)
     if quiet:

@@ -219,7 +219,12 @@ def parse_currency(cells: pd.Series) -> Parsed:
 
 
 def parse_bools(cells: pd.Series) -> Parsed:
-    """Parse yes/no style cells; missing and invalid cells become ``False``."""
+    """Parse yes/no style cells into a nullable boolean column.
+
+    A blank cell is missing (``<NA>``), not "no": an unrecorded dispute flag or
+    a lead whose outcome is not known yet must not read as ``False``. Invalid
+    cells are rejected by the caller.
+    """
     stripped = cells.str.strip()
     missing = (stripped == "").to_numpy()
     words = {w: True for w in TRUE_WORDS} | {w: False for w in FALSE_WORDS}
@@ -229,5 +234,5 @@ def parse_bools(cells: pd.Series) -> Parsed:
 
     found = on_uniques(stripped, parse)
     invalid = found.isna().to_numpy() & ~missing
-    values = found.where(found.notna(), False).astype("bool")
+    values = found.astype("boolean")
     return Parsed(values, missing, invalid)

@@ -244,8 +244,9 @@ def run_backtest(
     Raises
     ------
     InputError
-        A column is missing, ``horizon_end`` is not after ``as_of``, or no
-        account bought anything by ``as_of``.
+        A column is missing, ``horizon_end`` is not after ``as_of``, no
+        account bought anything by ``as_of``, or (without invoices) none
+        bought anything in the holdout.
     """
     if horizon_end <= as_of:
         raise InputError(
@@ -297,6 +298,12 @@ def run_backtest(
     ranked = policy.accounts.set_index("account_id")
     ids = accounts["account_id"]
     value = ids.map(holdout_value(transactions, as_of, horizon_end)).fillna(0.0)
+    if value.sum() <= 0 and invoices is None:
+        # With no holdout spend every share is 0 / 0: there is nothing to score.
+        raise InputError(
+            f"the ranked accounts bought nothing between {as_of} and {horizon_end}",
+            hint="choose a --horizon-end inside the transaction history",
+        )
     collected = (
         ids.map(collected_by_account).fillna(0.0)
         if collected_by_account is not None

@@ -243,12 +243,29 @@ def value_risk_figure(
         },
         yaxis={
             "title": {"text": translate(f"axis.{value_column}", lang)},
-            "tickformat": ",.0f",
+            **_value_axis(value[keep]),
             "gridcolor": "#e5e8ec",
         },
         legend={"orientation": "h", "y": 1.08},
     )
     return figure, int(keep.sum())
+
+
+def _value_axis(values: pd.Series) -> dict[str, str]:
+    """Return the tick format and range mode of a money axis over ``values``.
+
+    Values within 1 % of each other (a value model that cannot tell accounts
+    apart) are drawn from zero, so the chart does not magnify differences of a
+    few cents; a narrow range otherwise gets plotly's own tick precision, so
+    tick labels stay distinct.
+    """
+    if not len(values):
+        return {"tickformat": ",.0f"}
+    low, high = float(values.min()), float(values.max())
+    span = high - low
+    if span < 0.01 * max(abs(low), abs(high)):
+        return {"tickformat": ",.0f", "rangemode": "tozero"}
+    return {"tickformat": ",.0f" if span >= 10 else ""}
 
 
 def _risk_candidates(frame: pd.DataFrame) -> list[tuple[str, pd.Series]]:
@@ -274,7 +291,9 @@ def _risk_candidates(frame: pd.DataFrame) -> list[tuple[str, pd.Series]]:
 def segment_figure(segments: pd.DataFrame, lang: str) -> go.Figure | None:
     """Draw one segmentation's potential spend per segment with its interval.
 
-    Returns ``None`` when no segment has an estimate of potential spend.
+    Bars are horizontal, one per row of ``segments`` in its order from the top,
+    so long segment names stay readable. Returns ``None`` when no segment has an
+    estimate of potential spend.
     """
     import pandas as pd
     import plotly.graph_objects as go
@@ -286,11 +305,11 @@ def segment_figure(segments: pd.DataFrame, lang: str) -> go.Figure | None:
     if spend.isna().all():
         return None
     spend = spend.fillna(0.0)
-    error_y = None
+    error_x = None
     if {"potential_spend_low", "potential_spend_high"} <= set(frame.columns):
         low = pd.to_numeric(frame["potential_spend_low"], errors="coerce")
         high = pd.to_numeric(frame["potential_spend_high"], errors="coerce")
-        error_y = {
+        error_x = {
             "type": "data",
             "symmetric": False,
             "array": (high - spend).clip(lower=0).fillna(0.0).tolist(),
@@ -299,22 +318,49 @@ def segment_figure(segments: pd.DataFrame, lang: str) -> go.Figure | None:
         }
     # The policy layer gives each segment a readable name beside its code.
     names = frame["name"] if "name" in frame else frame["segment"]
-    labels = [escape(str(s)) for s in names]
+    full = [escape(str(s)) for s in names]
+    labels = _axis_labels([str(s) for s in names])
     figure = go.Figure(
         go.Bar(
-            x=labels,
-            y=spend.tolist(),
-            error_y=error_y,
+            y=[escape(label) for label in labels],
+            x=spend.tolist(),
+            orientation="h",
+            error_x=error_x,
+            customdata=full,
             marker_color=TIER_COLOURS[2],
-            hovertemplate="%{x}: %{y:,.2f}<extra></extra>",
+            hovertemplate="%{customdata}: %{x:,.2f}<extra></extra>",
         )
     )
     figure.update_layout(
-        **_layout(lang, height=320),
-        yaxis={
+        **_layout(
+            lang,
+            height=90 + 28 * len(frame),
+            margin={"l": 10, "r": 20, "t": 10, "b": 50},
+        ),
+        xaxis={
             "title": {"text": translate("column.potential_spend", lang)},
             "tickformat": ",.0f",
             "gridcolor": "#e5e8ec",
         },
+        yaxis={"autorange": "reversed", "automargin": True},
     )
     return figure
+
+
+def _axis_labels(names: list[str], limit: int = 60) -> list[str]:
+    """Shorten ``names`` to ``limit`` characters for an axis, keeping them unique.
+
+    The middle of a long name is cut, because attribute segments differ at their
+    end (``... employees 10-49`` and ``... employees 50-249``). plotly draws
+    bars with equal category labels as one bar, so a repeated label gets a
+    ``(2)``, ``(3)`` suffix.
+    """
+    head = (limit - 1) // 2
+    tail = limit - 1 - head
+    labels = []
+    seen: dict[str, int] = {}
+    for name in names:
+        label = name if len(name) <= limit else f"{name[:head]}…{name[-tail:]}"
+        seen[label] = seen.get(label, 0) + 1
+        labels.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return labels

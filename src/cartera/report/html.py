@@ -19,33 +19,36 @@ numbers and dates follow ``result.lang`` (see :mod:`cartera.report.i18n`).
 
 from __future__ import annotations
 
-import json
 import logging
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cartera import __version__
 from cartera.report import charts
 from cartera.report.answers import ANSWER_KEYS, answer_tables
+from cartera.report.blocks import (
+    figure_html,
+    money_text,
+    note,
+    run_currency,
+    section,
+    table_html,
+)
 from cartera.report.files import write_output
 from cartera.report.i18n import (
     bucket_label,
     check_lang,
-    column_label,
     column_value_label,
     format_date,
     format_integer,
-    format_number,
     format_percent,
-    is_missing,
     tier_label,
     translate,
 )
+from cartera.report.provenance import run_section
 from cartera.report.tables import (
-    ColumnKind,
     ageing_summary,
-    column_kind,
     normalise_segments,
     plain_frame,
     tier_movement,
@@ -53,9 +56,6 @@ from cartera.report.tables import (
 )
 
 if TYPE_CHECKING:
-    import pandas as pd
-    import plotly.graph_objects as go
-
     from cartera.result import RunResult
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ SECTION_IDS = (
 # Rows shown in a table before it is cut; the workbook contains every row.
 ANSWER_ROWS = 15
 WORKLIST_ROWS = 50
-REJECT_ROWS = 20
+SEGMENT_ROWS = 25
 
 # default-src 'none' blocks every fetch; plotly needs inline scripts and styles,
 # and draws its toolbar icons and image export from data: and blob: URLs.
@@ -82,7 +82,6 @@ _CSP = (
     "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
     "connect-src 'none'; form-action 'none'; base-uri 'none'"
 )
-_PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 
 _CSS = """
 :root { --ink: #1f2d3d; --muted: #5b6b7b; --line: #d9dee4; --band: #f4f6f8;
@@ -126,6 +125,7 @@ td.same { background: var(--band); font-weight: 600; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
 dt { color: var(--muted); }
 dd { margin: 0; }
+ul.notes { margin: 4px 0 8px; padding-left: 20px; color: var(--ink); }
 pre { background: var(--band); padding: 12px; overflow-x: auto; font-size: 12.5px; }
 footer { color: var(--muted); font-size: 13px; margin-top: 40px; }
 @media print { header { background: none; color: var(--ink); } }
@@ -175,7 +175,7 @@ def render_report(result: RunResult) -> str:
         _value_risk_section(result, lang),
         _movement_section(result, lang),
         _worklist_section(result, lang),
-        _run_section(result, lang),
+        run_section(result, lang),
     ]
     footer = escape(translate("report.generated_by", lang, version=__version__))
     return (
@@ -195,28 +195,17 @@ def render_report(result: RunResult) -> str:
 # Sections -------------------------------------------------------------------
 
 
-def _section(section_id: str, heading: str, *parts: str) -> str:
-    body = "\n".join(parts)
-    return (
-        f'<section id="{section_id}">\n<h2>{escape(heading)}</h2>\n{body}\n</section>'
-    )
-
-
-def _note(text: str, css_class: str = "note") -> str:
-    return f'<p class="{css_class}">{escape(text)}</p>'
-
-
 def _summary_section(result: RunResult, lang: str) -> str:
     import pandas as pd
 
     accounts = plain_frame(result.accounts)
     open_total = pd.to_numeric(accounts["open_balance"], errors="coerce").sum()
     overdue_total = pd.to_numeric(accounts["overdue_balance"], errors="coerce").sum()
-    currency = _currency(result)
+    currency = run_currency(result)
     kpis = [
         ("report.accounts_total", format_integer(len(accounts), lang)),
-        ("report.open_total", _money(open_total, lang, currency)),
-        ("report.overdue_total", _money(overdue_total, lang, currency)),
+        ("report.open_total", money_text(open_total, lang, currency)),
+        ("report.overdue_total", money_text(overdue_total, lang, currency)),
         (
             "report.overdue_share",
             format_percent(
@@ -230,15 +219,15 @@ def _summary_section(result: RunResult, lang: str) -> str:
         for key, value in kpis
     )
     summary = tier_summary(result.accounts)
-    return _section(
+    return section(
         "pyramid",
         translate("report.pyramid", lang),
         f'<div class="kpis">{cards}</div>',
-        _note(translate("report.pyramid_note", lang)),
-        _figure(
+        note(translate("report.pyramid_note", lang)),
+        figure_html(
             charts.pyramid_figure(result.accounts, lang, currency), "pyramid-chart"
         ),
-        _table(summary, lang, css_id="tier-table"),
+        table_html(summary, lang, css_id="tier-table"),
     )
 
 
@@ -249,21 +238,21 @@ def _answers_section(result: RunResult, lang: str) -> str:
         body = [f"<h3>{escape(translate(f'answer.{key}', lang))}</h3>"]
         tables = answer_tables(result.answers, key, lang)
         if not tables:
-            body.append(_note(translate("report.answer_empty", lang)))
+            body.append(note(translate("report.answer_empty", lang)))
         for subheading, frame in tables:
             if subheading:
                 body.append(f"<h4>{escape(subheading)}</h4>")
-            body.append(_table(frame, lang, limit=ANSWER_ROWS, css_class="answer"))
+            body.append(table_html(frame, lang, limit=ANSWER_ROWS, css_class="answer"))
         parts.append(f'<div class="answer-block" id="{block_id}">{"".join(body)}</div>')
-    return _section("answers", translate("report.answers", lang), *parts)
+    return section("answers", translate("report.answers", lang), *parts)
 
 
 def _segments_section(result: RunResult, lang: str) -> str:
     heading = translate("report.segments", lang)
     segments = result.segments
     if segments is None or segments.empty:
-        return _section(
-            "segments", heading, _note(translate("report.segments_empty", lang))
+        return section(
+            "segments", heading, note(translate("report.segments_empty", lang))
         )
     segments = normalise_segments(segments)
     parts = []
@@ -275,33 +264,36 @@ def _segments_section(result: RunResult, lang: str) -> str:
         if kind != "":
             title = column_value_label("segment_kind", kind, lang)
             parts.append(f"<h3>{escape(title)}</h3>")
-        figure = charts.segment_figure(frame, lang)
+        # Largest potential first; the chart and table show the top rows only.
+        if "potential_spend" in frame and frame["potential_spend"].notna().any():
+            frame = frame.sort_values("potential_spend", ascending=False, kind="stable")
+        figure = charts.segment_figure(frame.head(SEGMENT_ROWS), lang)
         if figure is None:
-            parts.append(_note(translate("report.segments_no_potential", lang)))
+            parts.append(note(translate("report.segments_no_potential", lang)))
         else:
-            parts.append(_note(translate("report.segments_interval", lang)))
+            parts.append(note(translate("report.segments_interval", lang)))
         # The readable name replaces the segment's code when there is one.
         hidden = ["segment_kind", "segment"] if "name" in frame else ["segment_kind"]
-        table = _table(frame.drop(columns=hidden, errors="ignore"), lang)
-        chart = _figure(figure, f"segments-chart-{index}") if figure else ""
+        table = table_html(
+            frame.drop(columns=hidden, errors="ignore"), lang, limit=SEGMENT_ROWS
+        )
+        chart = figure_html(figure, f"segments-chart-{index}") if figure else ""
         parts.append(f"{chart}\n{table}")
-    return _section("segments", heading, *parts)
+    return section("segments", heading, *parts)
 
 
 def _ageing_section(result: RunResult, lang: str) -> str:
     heading = translate("report.ageing", lang)
     figure = charts.ageing_figure(result.accounts, lang)
     if figure is None:
-        return _section(
-            "ageing", heading, _note(translate("report.ageing_empty", lang))
-        )
+        return section("ageing", heading, note(translate("report.ageing_empty", lang)))
     summary = ageing_summary(result)
     summary["bucket"] = [bucket_label(b, lang) for b in summary["bucket"]]
-    return _section(
+    return section(
         "ageing",
         heading,
-        f'<div class="grid"><div>{_figure(figure, "ageing-chart")}</div>'
-        f"<div>{_table(summary, lang, css_id='ageing-table')}</div></div>",
+        f'<div class="grid"><div>{figure_html(figure, "ageing-chart")}</div>'
+        f"<div>{table_html(summary, lang, css_id='ageing-table')}</div></div>",
     )
 
 
@@ -309,14 +301,14 @@ def _value_risk_section(result: RunResult, lang: str) -> str:
     heading = translate("report.value_risk", lang)
     figure, drawn = charts.value_risk_figure(result.accounts, lang)
     if figure is None:
-        return _section(
-            "value-risk", heading, _note(translate("report.value_risk_empty", lang))
+        return section(
+            "value-risk", heading, note(translate("report.value_risk_empty", lang))
         )
-    parts = [_note(translate("report.value_risk_note", lang))]
+    parts = [note(translate("report.value_risk_note", lang))]
     total = len(result.accounts)
     if total > charts.MAX_SCATTER_POINTS:
         parts.append(
-            _note(
+            note(
                 translate(
                     "report.value_risk_cap",
                     lang,
@@ -326,16 +318,16 @@ def _value_risk_section(result: RunResult, lang: str) -> str:
                 )
             )
         )
-    parts.append(_figure(figure, "value-risk-chart"))
-    return _section("value-risk", heading, *parts)
+    parts.append(figure_html(figure, "value-risk-chart"))
+    return section("value-risk", heading, *parts)
 
 
 def _movement_section(result: RunResult, lang: str) -> str:
     heading = translate("report.movement", lang)
     table = tier_movement(result.accounts)
     if table is None:
-        return _section(
-            "movement", heading, _note(translate("report.movement_empty", lang))
+        return section(
+            "movement", heading, note(translate("report.movement_empty", lang))
         )
     header = "".join(
         f'<th class="num">{escape(tier_label(t, lang))}</th>' for t in table
@@ -357,8 +349,8 @@ def _movement_section(result: RunResult, lang: str) -> str:
         f"<thead><tr><th>{corner}</th>"
         f"{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
-    return _section(
-        "movement", heading, _note(translate("report.movement_note", lang)), html_table
+    return section(
+        "movement", heading, note(translate("report.movement_note", lang)), html_table
     )
 
 
@@ -368,176 +360,17 @@ def _worklist_section(result: RunResult, lang: str) -> str:
     heading = translate("report.worklist", lang)
     worklist = result.worklist
     if worklist is None or worklist.empty:
-        return _section(
-            "worklist", heading, _note(translate("report.worklist_empty", lang))
+        return section(
+            "worklist", heading, note(translate("report.worklist_empty", lang))
         )
     parts = []
     if "expected_cash" in worklist:
         cash = pd.to_numeric(
             plain_frame(worklist)["expected_cash"], errors="coerce"
         ).sum()
-        money = _money(cash, lang, _currency(result))
-        parts.append(_note(translate("report.worklist_total", lang, money=money)))
-    parts.append(_table(worklist, lang, limit=WORKLIST_ROWS, css_id="worklist-table"))
-    return _section("worklist", heading, *parts)
-
-
-def _run_section(result: RunResult, lang: str) -> str:
-    rejects = result.rejects
-    facts = [
-        (translate("report.as_of", lang), format_date(result.as_of, lang)),
-        (translate("report.language", lang), lang),
-        (
-            translate("report.accounts_total", lang),
-            format_integer(len(result.accounts), lang),
-        ),
-    ]
-    facts_html = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts)
-    parts = [
-        f"<dl>{facts_html}</dl>",
-        f"<h3>{escape(translate('report.rejects', lang))}</h3>",
-    ]
-    if rejects is None or rejects.empty:
-        parts.append(_note(translate("report.rejects_none", lang)))
-    else:
-        count = format_integer(len(rejects), lang)
-        parts.append(_note(translate("report.rejects_count", lang, count=count)))
-        parts.append(_table(rejects, lang, limit=REJECT_ROWS, css_id="rejects-table"))
-    if result.run:
-        parts.append(f"<h3>{escape(translate('report.settings', lang))}</h3>")
-        parts.append(_metadata(result.run, lang))
-    return _section("run", translate("report.run", lang), *parts)
-
-
-# Building blocks -------------------------------------------------------------
-
-
-def _figure(figure: go.Figure, div_id: str) -> str:
-    """Return the ``<div>`` and script of one figure; plotly.js is in the head."""
-    html: str = figure.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        div_id=div_id,
-        config=_PLOT_CONFIG,
+        money = money_text(cash, lang, run_currency(result))
+        parts.append(note(translate("report.worklist_total", lang, money=money)))
+    parts.append(
+        table_html(worklist, lang, limit=WORKLIST_ROWS, css_id="worklist-table")
     )
-    return f'<div class="chart">{html}</div>'
-
-
-def _currency(result: RunResult) -> str | None:
-    currency = result.run.get("reporting_currency")
-    if currency is None:
-        money = result.run.get("config", {}).get("money", {})
-        currency = money.get("reporting_currency") if isinstance(money, dict) else None
-    return str(currency) if currency else None
-
-
-def _money(value: Any, lang: str, currency: str | None) -> str:
-    number = format_number(value, lang)
-    return f"{number} {currency}" if currency and not is_missing(value) else number
-
-
-def _format_cell(value: Any, kind: ColumnKind, lang: str) -> str:
-    if is_missing(value):
-        return ""
-    if kind == "date":
-        return format_date(value, lang)
-    if kind in ("money", "number"):
-        return format_number(value, lang, 2)
-    if kind == "integer":
-        return format_integer(value, lang)
-    if kind == "percent":
-        return format_percent(value, lang)
-    return str(value)
-
-
-def _table(
-    frame: pd.DataFrame,
-    lang: str,
-    *,
-    limit: int | None = None,
-    css_class: str = "",
-    css_id: str = "",
-) -> str:
-    """Return ``frame`` as an escaped HTML table, cut to ``limit`` rows with a note.
-
-    Columns with no value at all are left out; the workbook keeps them.
-    """
-    frame = plain_frame(frame)
-    if len(frame):
-        frame = frame[[c for c in frame.columns if frame[c].notna().any()]]
-    total = len(frame)
-    shown = frame if limit is None else frame.head(limit)
-
-    kinds = {c: column_kind(str(c), frame[c]) for c in frame.columns}
-    numeric = {c for c, kind in kinds.items() if kind not in ("text", "date")}
-    # Text longer than this wraps; shorter text (ids, codes) stays on one line.
-    long_text = {
-        c
-        for c, kind in kinds.items()
-        if kind == "text" and shown[c].astype("str").str.len().max() > 40
-    }
-    head = "".join(
-        f'<th class="num">{escape(column_label(str(c), lang))}</th>'
-        if c in numeric
-        else f"<th>{escape(column_label(str(c), lang))}</th>"
-        for c in frame.columns
-    )
-
-    body = []
-    for row in shown.itertuples(index=False, name=None):
-        cells = []
-        for column, value in zip(frame.columns, row, strict=True):
-            numeric_cell = column in numeric
-            wrap = column in long_text
-            cells.append(
-                _cell(str(column), value, kinds[column], lang, numeric_cell, wrap)
-            )
-        body.append(f"<tr>{''.join(cells)}</tr>")
-
-    attributes = f' class="{css_class}"' if css_class else ""
-    attributes += f' id="{css_id}"' if css_id else ""
-    table = (
-        f'<div class="table-wrap"><table{attributes}><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table></div>"
-    )
-    if total > len(shown):
-        shown_text = format_integer(len(shown), lang)
-        total_text = format_integer(total, lang)
-        table += _note(
-            translate("report.showing", lang, shown=shown_text, total=total_text)
-        )
-    return table
-
-
-def _cell(
-    name: str, value: Any, kind: ColumnKind, lang: str, numeric: bool, wrap: bool
-) -> str:
-    text = escape(_format_cell(value, kind, lang))
-    if wrap:
-        return f'<td class="long">{text}</td>'
-    if name in ("tier", "previous_tier") and not is_missing(value):
-        tier = format_integer(value, lang)
-        return (
-            f'<td class="num"><span class="tier tier-{escape(tier)}">{text}</span></td>'
-        )
-    if not numeric:
-        return f"<td>{text}</td>"
-    negative = not is_missing(value) and float(value) < 0
-    return f'<td class="num{" neg" if negative else ""}">{text}</td>'
-
-
-def _metadata(data: dict[str, Any], lang: str) -> str:
-    """Render run metadata: scalars as a list, nested values as indented JSON."""
-    scalars = []
-    nested = []
-    for key, value in data.items():
-        if isinstance(value, dict | list | tuple):
-            text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
-            nested.append(
-                f"<details><summary>{escape(str(key))}</summary>"
-                f"<pre>{escape(text)}</pre></details>"
-            )
-        else:
-            shown = "" if is_missing(value) else str(value)
-            scalars.append(f"<dt>{escape(str(key))}</dt><dd>{escape(shown)}</dd>")
-    return (f"<dl>{''.join(scalars)}</dl>" if scalars else "") + "".join(nested)
+    return section("worklist", heading, *parts)
