@@ -54,7 +54,10 @@ class TableSource(_Section):
     sheet: str | None = Field(
         None, description="Excel sheet name; the first when unset."
     )
-    header: bool = Field(True, description="Whether the first line names the columns.")
+    header: bool | None = Field(
+        None,
+        description="Whether the first line names the columns; detected when unset.",
+    )
     columns: dict[str, str] = Field(
         default_factory=dict, description="Canonical column name -> column in the file."
     )

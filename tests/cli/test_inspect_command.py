@@ -59,16 +59,50 @@ def test_inspect_semicolon_file(app: typer.Typer, tmp_path: Path) -> None:
     assert "table transactions, set by --table (complete)" in result.output
 
 
-def test_inspect_without_header(app: typer.Typer, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("options", "header"),
+    [
+        pytest.param(["--no-header"], "header no, 2 rows", id="set"),
+        pytest.param(
+            [], "header no (the first row is numbers and dates", id="detected"
+        ),
+    ],
+)
+def test_inspect_without_header(
+    app: typer.Typer, tmp_path: Path, options: list[str], header: str
+) -> None:
     path = tmp_path / "sample.txt"
     path.write_text(" 0001 19970101 2 29.33\n 0002 19970118 1 14.96\n")
     result = CliRunner().invoke(
-        app, ["inspect", str(path), "--no-header", "--table", "transactions"]
+        app,
+        ["inspect", str(path), *options, "--table", "transactions"],
+        terminal_width=200,
     )
     assert result.exit_code == 0, result.output
-    assert "header no, 2 rows" in result.output
+    assert header in result.output
+    assert "2 rows" in result.output
     assert "header = false" in result.output
     assert "missing account_id, date, amount" in result.output
+    assert re.search(r"column_2\s*│\s*date\s*│\s*%Y%m%d", result.output)
+
+
+@pytest.mark.realdata
+def test_inspect_cdnow_sample(app: typer.Typer, data_dir: Path) -> None:
+    path = data_dir / "cdnow" / "CDNOW_sample.txt"
+    result = CliRunner().invoke(app, ["inspect", str(path)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "header no (the first row is numbers and dates" in result.output
+    assert "6919 rows" in result.output
+    assert re.search(r"column_1\s*│\s*id\s*│", result.output)
+    assert re.search(r"column_3\s*│\s*date\s*│\s*%Y%m%d", result.output)
+    assert "│ 19970101 " not in result.output
+
+
+def test_inspect_help_names_input_section(app: typer.Typer) -> None:
+    result = CliRunner().invoke(app, ["inspect", "--help"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "whose [input.<table>] settings" in result.output
+    assert "  settings" not in result.output
 
 
 def test_inspect_unknown_table(app: typer.Typer, tmp_path: Path) -> None:

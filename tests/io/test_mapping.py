@@ -113,6 +113,28 @@ def test_missing_column_error_lists_columns_and_snippet(tmp_path: Path) -> None:
     assert 'account_id = "Cliente"' in error.hint
     assert 'issue_date = "Fecha"  # one of: Fecha, Fecha_Emision' in error.hint
     assert '# currency = "?"' in error.hint
+    assert "header = false" not in error.hint
+
+
+@pytest.mark.parametrize(
+    ("text", "header"),
+    [
+        pytest.param(
+            "1001,2025-01-02,1.50\n1002,2025-01-03,2\n", True, id="header-set"
+        ),
+        pytest.param("1001,2025-01-02,1.50\n", None, id="single-line"),
+    ],
+)
+def test_missing_column_of_data_header_suggests_no_header(
+    tmp_path: Path, text: str, header: bool | None
+) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text(text)
+    with pytest.raises(InputError, match="no column for account_id") as caught:
+        read_table(path, "transactions", TableSource(header=header))
+    assert caught.value.hint is not None
+    assert "set header = false under [input.transactions]" in caught.value.hint
+    assert "[input.transactions.columns]" in caught.value.hint
 
 
 def test_configured_column_not_in_file(tmp_path: Path) -> None:

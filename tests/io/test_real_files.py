@@ -47,11 +47,13 @@ def test_ar_invoices_without_config(data_dir: Path) -> None:
     expected = sum(Decimal(r["InvoiceAmount"]) for r in rows)
     assert round(Decimal(str(result.frame["amount"].sum())), 2) == expected
     assert "PaperlessDate" in result.frame.columns
+    assert result.detected.header is True
 
 
 def test_cdnow_master(data_dir: Path) -> None:
     result = read_table(data_dir / "cdnow" / "CDNOW_master.txt", "transactions")
     assert result.detected.delimiter == " "
+    assert result.detected.header is True
     assert len(result.frame) == 69659
     assert result.rows_read == len(result.frame) + len(result.rejects)
     assert round(result.frame["amount"].sum(), 2) == 2500315.63
@@ -60,12 +62,17 @@ def test_cdnow_master(data_dir: Path) -> None:
     assert result.frame["date"].max().isoformat() == "1998-06-30T00:00:00"
 
 
-def test_cdnow_sample_without_header(data_dir: Path) -> None:
+@pytest.mark.parametrize(
+    "header",
+    [pytest.param(False, id="set"), pytest.param(None, id="detected")],
+)
+def test_cdnow_sample_without_header(data_dir: Path, header: bool | None) -> None:
     source = TableSource(
-        header=False,
+        header=header,
         columns={"account_id": "column_2", "date": "column_3", "amount": "column_5"},
     )
     result = read_table(data_dir / "cdnow" / "CDNOW_sample.txt", "transactions", source)
+    assert result.detected.header is False
     assert len(result.frame) == 6919
     assert result.rows_read == len(result.frame) + len(result.rejects)
     assert result.frame["account_id"].nunique() == 2357

@@ -9,6 +9,7 @@ import pytest
 from cartera.config import TableSource
 from cartera.errors import InputError
 from cartera.io import read_table
+from cartera.io.reader import read_raw
 from cartera.io.text import WHITESPACE, detect_delimiter, detect_encoding
 
 SALES = "account_id{d}date{d}amount\nA{d}2025-01-02{d}1.50\nB{d}2025-01-03{d}2.00\n"
@@ -60,6 +61,84 @@ def test_encoding_detected(raw: bytes, expected: str) -> None:
     assert detect_encoding(raw, Path("f.csv")) == expected
 
 
+# A headerless export from Excel in cp1252. A statistical detector read it as
+# cp850 (Façade became Faþade), and as cp1250 without the HYPERLINK row.
+EXCEL_CP1252_ROWS = [
+    "A1;Façade SARL;5000,00",
+    "A2;Beta SA;1200,50",
+    "A3;Gamma SL;300,00",
+    "A4;Delta;75,25",
+    "A5;Epsilon;10,00",
+    'A6;=HYPERLINK("http://x","y");1000,00',
+]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        pytest.param(EXCEL_CP1252_ROWS, id="six-rows"),
+        pytest.param(EXCEL_CP1252_ROWS[:-1], id="without-hyperlink"),
+    ],
+)
+def test_excel_cp1252_file_read_exactly(tmp_path: Path, rows: list[str]) -> None:
+    path = tmp_path / "clientes.csv"
+    path.write_text("\r\n".join(rows) + "\r\n", encoding="cp1252", newline="")
+    assert detect_encoding(path.read_bytes(), path) == "cp1252"
+    raw = read_raw(path, TableSource(header=False))
+    assert raw.encoding == "cp1252"
+    assert raw.frame["column_2"].tolist() == [r.split(";")[1] for r in rows]
+    assert raw.frame["column_2"].iloc[0] == "Façade SARL"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("cliente;importe\nJosé;10\n", id="e-acute"),
+        pytest.param("cliente;importe\nPeña;10\n", id="n-tilde"),
+        pytest.param("Kunde;Betrag\nMüller;10\n", id="u-umlaut"),
+        pytest.param("cliente;importe\nA;10 €\n", id="euro"),
+        pytest.param("client;montant\nFaçade;10\n", id="c-cedilla"),
+        pytest.param("cliente;importe\nIbáñez;1.200,00 €\n", id="n-tilde-euro"),
+        pytest.param("nom;ville\nFrançois;Zürich\nRenée;Besançon\n", id="french"),
+        pytest.param("a;b;c;d;e\né;ñ;ü;€;ç\n", id="all-five"),
+        pytest.param("nombre\nÑoño Müller €5\n", id="one-column"),
+    ],
+)
+def test_short_cp1252_files_read_exactly(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "short.csv"
+    path.write_text(text, encoding="cp1252", newline="")
+    raw = read_raw(path, TableSource())
+    assert raw.encoding == "cp1252"
+    header, *rows = text.splitlines()
+    assert list(raw.frame.columns) == header.split(";")
+    assert raw.frame.to_numpy().tolist() == [r.split(";") for r in rows]
+
+
+@pytest.mark.parametrize(
+    "undefined",
+    [
+        pytest.param(b"\x81", id="0x81"),
+        pytest.param(b"\x8d", id="0x8d"),
+        pytest.param(b"\x8f", id="0x8f"),
+        pytest.param(b"\x90", id="0x90"),
+        pytest.param(b"\x9d", id="0x9d"),
+    ],
+)
+def test_bytes_undefined_in_cp1252_read_as_latin1(undefined: bytes) -> None:
+    raw = "nombre\nPeña ".encode("cp1252") + undefined + b"\n"
+    assert detect_encoding(raw, Path("f.csv")) == "latin-1"
+
+
+def test_other_code_page_set_in_config(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    text = "account_id;date;amount\nŁódź;2025-01-02;1,5\n"
+    path.write_bytes(text.encode("cp1250"))
+    source = TableSource(encoding="cp1250")
+    result = read_table(path, "transactions", source)
+    assert result.detected.encoding == "cp1250"
+    assert result.frame["account_id"].tolist() == ["Łódź"]
+
+
 def test_configured_encoding_and_delimiter(tmp_path: Path) -> None:
     path = tmp_path / "sales.csv"
     path.write_bytes("account_id;date;amount\nPeña;2025-01-02;1,5\n".encode("latin-1"))
@@ -74,6 +153,67 @@ def test_utf16_tab_separated(tmp_path: Path) -> None:
     path.write_bytes(SALES.format(d="\t").replace("A", "Á").encode("utf-16"))
     result = read_table(path, "transactions")
     assert result.frame["account_id"].tolist() == ["Á", "B"]
+
+
+@pytest.mark.parametrize(
+    ("text", "header"),
+    [
+        pytest.param("1001,2025-01-02,1.50\n1002,2025-01-03,2\n", False, id="csv"),
+        pytest.param("0001;19970101;2;29,33\n0002;19970118;1;9\n", False, id="ids"),
+        pytest.param(
+            '7,02/01/2025 10:30,"1,200.50"\n8,03/01/2025 11:00,5\n',
+            False,
+            id="datetime-and-quoted-amount",
+        ),
+        pytest.param(
+            " 00004 0001 19970101  2   29.33\n 00004 0001 19970118  2   29.73\n",
+            False,
+            id="whitespace",
+        ),
+        pytest.param(
+            "1,2025-01-02,-5\n\n2,2025-01-03,(7.00)\n", False, id="blank-line"
+        ),
+        pytest.param("account_id,date,amount\nA,2025-01-02,1\n", True, id="all-text"),
+        pytest.param("account,2024,2025\n7,1,2\n", True, id="one-word"),
+        pytest.param(",2024,2025\n7,1,2\n", True, id="unnamed-first"),
+        pytest.param("1001,2025-01-02,1.50\n", True, id="single-line"),
+    ],
+)
+def test_header_detected(tmp_path: Path, text: str, header: bool) -> None:
+    path = tmp_path / "sales.txt"
+    path.write_text(text, encoding="utf-8")
+    raw = read_raw(path, TableSource())
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert raw.header is header
+    if header:
+        assert raw.rows_read == len(lines) - 1
+        assert raw.frame.columns[-1] != f"column_{len(raw.frame.columns)}"
+    else:
+        assert list(raw.frame.columns[:2]) == ["column_1", "column_2"]
+        assert raw.lines[0] == 1
+        assert raw.rows_read == len(lines)
+
+
+def test_headerless_file_read_as_table(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text("1001,2025-01-02,1.50\n1002,2025-01-03,x\n1001,2025-01-04,2\n")
+    source = TableSource(
+        columns={"account_id": "column_1", "date": "column_2", "amount": "column_3"}
+    )
+    result = read_table(path, "transactions", source)
+    assert result.detected.header is False
+    assert result.frame["account_id"].tolist() == ["1001", "1001"]
+    assert result.frame["amount"].tolist() == [1.5, 2.0]
+    assert result.rejects["line"].tolist() == [2]
+
+
+def test_configured_header_wins(tmp_path: Path) -> None:
+    path = tmp_path / "years.csv"
+    path.write_text("2024,2025\n1,2\n3,4\n")
+    raw = read_raw(path, TableSource(header=True))
+    assert raw.header is True
+    assert list(raw.frame.columns) == ["2024", "2025"]
+    assert raw.frame["2025"].tolist() == ["2", "4"]
 
 
 def test_no_header_names_columns(tmp_path: Path) -> None:

@@ -164,6 +164,31 @@ def test_not_parquet_despite_magic(tmp_path: Path) -> None:
         read_table(path, "transactions")
 
 
+@pytest.mark.parametrize(
+    ("first", "header"),
+    [
+        pytest.param([1001, dt.datetime(2025, 1, 2), 1.5, None], False, id="data"),
+        pytest.param(["account_id", "date", "amount", None], True, id="names"),
+    ],
+)
+def test_xlsx_header_detected(
+    tmp_path: Path, first: list[object], header: bool
+) -> None:
+    path = write_workbook(
+        tmp_path / "book.xlsx",
+        [first, [1002, dt.datetime(2025, 1, 3), 2, None]],
+    )
+    source = TableSource(
+        columns={"account_id": "column_1", "date": "column_2", "amount": "column_3"}
+        if not header
+        else {}
+    )
+    result = read_table(path, "transactions", source)
+    assert result.detected.header is header
+    expected = ["1001", "1002"] if not header else ["1002"]
+    assert result.frame["account_id"].tolist() == expected
+
+
 def test_xlsx_repeated_header_names(tmp_path: Path) -> None:
     path = write_workbook(
         tmp_path / "book.xlsx",

@@ -28,7 +28,7 @@ def inspect(
         None,
         "--config",
         "-c",
-        help="cartera.toml whose [input.<table>] settings are used to read the "
+        help="cartera.toml whose \\[input.<table>] settings are used to read the "
         "file; the table is the one whose path is FILE unless --table is set.",
     ),
     no_header: bool = typer.Option(
@@ -69,10 +69,12 @@ def inspect(
         )
         layout = f"Encoding {detected.encoding}, delimiter {delimiter}"
     rows = f"{profile.rows} row" + ("" if profile.rows == 1 else "s")
+    header = "yes" if detected.header else "no"
+    if source.header is None and not detected.header:
+        header += " (the first row is numbers and dates, so columns are numbered)"
     out.print(f"File: {profile.path}", markup=False, highlight=False, soft_wrap=True)
     out.print(
-        f"{layout}, decimal mark {detected.decimal!r}, "
-        f"header {'yes' if detected.header else 'no'}, {rows}",
+        f"{layout}, decimal mark {detected.decimal!r}, header {header}, {rows}",
         markup=False,
         highlight=False,
         soft_wrap=True,

@@ -57,9 +57,7 @@ _TIME = (
     r"\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)"
 )
 _SPLIT = re.compile(rf"^\s*(?P<date>.+?)(?P<time>{_TIME})?\s*$")
-_DATE_LIKE = (
-    r"^\s*(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|(?:19|20)\d{6})" + _TIME + r"?\s*$"
-)
+DATE_LIKE = r"^\s*(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|(?:19|20)\d{6})" + _TIME + r"?\s*$"
 _TIME_DIRECTIVE = re.compile(r"[T ]?%[HIMSfzZpXc]")
 _SPANISH_MONTHS = {"ene": "Jan", "abr": "Apr", "ago": "Aug", "set": "Sep", "dic": "Dec"}
 _SPANISH_MONTH = re.compile(r"(?i)(?<![a-z])(?:ene|abr|ago|set|dic)(?![a-z])")
@@ -137,7 +135,7 @@ def looks_like_dates(cells: pd.Series) -> bool:
     """Return whether the first distinct non-empty cells all look like dates."""
     uniques = pd.Series(cells.head(10_000).unique(), dtype="str")
     sample = uniques[uniques.str.strip() != ""][:20]
-    return len(sample) > 0 and bool(sample.str.match(_DATE_LIKE).all())
+    return len(sample) > 0 and bool(sample.str.match(DATE_LIKE).all())
 
 
 def detect_formats(

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from cartera.config import TableName, TableSource
 from cartera.errors import InputError
+from cartera.io.raw import looks_like_data
 from cartera.schema import TABLES
 
 _ACCOUNT = (
@@ -224,9 +225,17 @@ def resolve_mapping(
             mapping[canonical] = Source(columns=factors)
     missing = [name for name in spec.required if name not in mapping]
     if missing:
+        header_hint = ""
+        if looks_like_data(columns):
+            header_hint = (
+                f"the column names look like data: if the file has no header, "
+                f"set header = false under [input.{table}] and map column_1, "
+                "column_2, ...; otherwise "
+            )
         raise InputError(
             _missing_message(path, columns, table, missing),
-            hint="add these lines to cartera.toml, with the file's column names:\n"
+            hint=header_hint
+            + "add these lines to cartera.toml, with the file's column names:\n"
             + mapping_snippet(
                 table, columns, {k: v.describe() for k, v in mapping.items()}
             ),

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from cartera.io.dates import DATE_LIKE
 from cartera.io.result import REJECT_COLUMNS, empty_rejects
+from cartera.io.values import LOOSE_NUMBER
 
 RawTableParts = tuple[pd.DataFrame, np.ndarray]
 
@@ -56,6 +59,32 @@ def unique_names(names: list[str]) -> list[str]:
         seen.setdefault(candidate, 1)
         unique.append(candidate)
     return unique
+
+
+def looks_like_data(cells: Sequence[str]) -> bool:
+    """Return whether every cell of a row reads as a number or a date.
+
+    Such a first row is data rather than column names, since a header names at
+    least one column with a word. Digit strings such as the id ``00004`` count
+    as numbers. Trailing empty cells are ignored; any other empty cell counts
+    as a name, because a header may leave the name of an index column empty.
+    """
+    filled = list(cells)
+    while filled and not filled[-1].strip():
+        filled.pop()
+    series = pd.Series(filled, dtype="str")
+    matches = series.str.match(LOOSE_NUMBER) | series.str.match(DATE_LIKE)
+    return len(series) > 0 and bool(matches.all())
+
+
+def detect_header(first: Sequence[str], more_rows: bool) -> bool:
+    """Return whether ``first``, the first non-blank row of a file, is a header.
+
+    It is not when it looks like data (:func:`looks_like_data`) and other rows
+    follow it. A file of one row keeps that row as its header, so a file with
+    only a header reads as an empty table rather than as one row.
+    """
+    return not (more_rows and looks_like_data(first))
 
 
 def numbered_columns(count: int) -> list[str]:

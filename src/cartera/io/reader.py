@@ -45,6 +45,7 @@ from cartera.io.result import REJECT_COLUMNS, Detected, LoadResult
 from cartera.io.text import read_text
 from cartera.io.values import (
     CHOICES,
+    LOOSE_NUMBER,
     Parsed,
     clean_text,
     detect_decimal,
@@ -61,7 +62,6 @@ logger = logging.getLogger(__name__)
 _ZIP = b"PK\x03\x04"
 _PARQUET = b"PAR1"
 _OLE = b"\xd0\xcf\x11\xe0"
-_LOOSE_NUMBER = r"^[\s(+-]*[€$£]?\s*\d[\d.,\s'’]*\s*[€$£]?[\s)-]*$"
 
 
 def read_raw(path: Path, source: TableSource) -> RawTable:
@@ -463,4 +463,4 @@ def sniff_raw(path: Path, raw: RawTable, source: TableSource) -> Detected:
 def looks_numeric(cells: pd.Series) -> bool:
     """Return whether every non-empty cell looks like a number or an amount."""
     filled = cells[cells.str.strip() != ""]
-    return len(filled) > 0 and bool(filled.str.match(_LOOSE_NUMBER).all())
+    return len(filled) > 0 and bool(filled.str.match(LOOSE_NUMBER).all())

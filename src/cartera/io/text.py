@@ -1,17 +1,23 @@
 """Reading delimited and whitespace-separated text files as text cells.
 
-Encoding and delimiter are detected unless the source sets them. For the
-encoding, a byte-order mark decides first. Otherwise the file is decoded as
-strict UTF-8, and a file that is not UTF-8 goes to charset-normalizer. cp1252,
-the Windows code page Excel saves CSV in for Western Europe and the Americas,
-wins when it decodes the file and charset-normalizer either scores it as well
-as its best guess or recognises no language at all. On short Spanish or French files
-charset-normalizer 3.5 ranks cp1250 or cp1125 first, which turn ``ñ`` into
+Encoding and delimiter are detected unless the source sets them. The product
+reads UTF-8, UTF-8 with a byte-order mark and the Western European code pages,
+so the encoding is chosen by rules rather than by a statistical detector:
+
+1. A byte-order mark names the encoding.
+2. Otherwise a file that decodes as strict UTF-8 is UTF-8.
+3. Otherwise a file that decodes as strict cp1252 is cp1252, the Windows code
+   page Excel saves CSV in for Western Europe and the Americas. cp1252 leaves
+   only the bytes 0x81, 0x8D, 0x8F, 0x90 and 0x9D undefined.
+4. Otherwise the file is latin-1, which decodes every byte.
+
+A statistical detector is not used because on short Spanish or French files it
+ranks cp850, cp1250 or cp1125 first, which turn ``ç`` into ``þ``, ``ñ`` into
 ``ń`` and ``€`` into a Cyrillic letter.
 
-NOTE: a Central European file in cp1250 without enough text for
-charset-normalizer to recognise its language is therefore read as cp1252;
-set ``encoding`` for such files.
+NOTE: a file in any other code page, such as cp1250 (Central Europe) or cp850
+(DOS), is read as cp1252 or latin-1 and its accented letters come out wrong.
+Set ``encoding`` for such files.
 
 pandas' C parser reads well-formed files in one vectorised pass. A row with
 too many fields makes that parser fail, so such a file is read again record
@@ -28,13 +34,20 @@ import logging
 import re
 import warnings
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from cartera.errors import InputError
-from cartera.io.raw import RawTable, drop_blank_rows, numbered_columns, rejects_frame
+from cartera.io.raw import (
+    RawTable,
+    detect_header,
+    drop_blank_rows,
+    numbered_columns,
+    rejects_frame,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +66,9 @@ _LEADING_BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n|\n|\r))+")
 
 def detect_encoding(raw: bytes, path: Path) -> str:
     """Return the codec that decodes ``raw``, the bytes of ``path``.
+
+    The rules are listed in the module docstring: byte-order mark, UTF-8,
+    cp1252, then latin-1.
 
     Raises
     ------
@@ -74,25 +90,9 @@ def detect_encoding(raw: bytes, path: Path) -> str:
         pass
     else:
         return "utf-8"
-    encoding = _guess_legacy_encoding(raw)
+    encoding = "cp1252" if _decodes(raw, "cp1252") else "latin-1"
     logger.info("%s is not UTF-8; reading it as %s", path, encoding)
     return encoding
-
-
-def _guess_legacy_encoding(raw: bytes) -> str:
-    import charset_normalizer
-
-    cp1252_decodes = _decodes(raw, "cp1252")
-    matches = charset_normalizer.from_bytes(raw[:1_000_000])
-    best = matches.best()
-    if best is None:
-        return "cp1252" if cp1252_decodes else "latin-1"
-    tied = any(m.encoding == "cp1252" and m.chaos <= best.chaos for m in matches)
-    if cp1252_decodes and (tied or best.coherence == 0):
-        return "cp1252"
-    if _decodes(raw, best.encoding):
-        return str(best.encoding)
-    return "cp1252" if cp1252_decodes else "latin-1"
 
 
 def _decodes(raw: bytes, encoding: str) -> bool:
@@ -162,13 +162,14 @@ def read_text(
     *,
     encoding: str | None,
     delimiter: str | None,
-    header: bool,
+    header: bool | None,
 ) -> RawTable:
     """Read a text file into a :class:`RawTable`, every cell as a string.
 
     Rows whose cells are all empty are skipped and not counted. Line numbers
     are physical lines, so a quoted cell that spans lines moves the lines of
-    the rows after it.
+    the rows after it. ``header=None`` detects whether the first row contains
+    column names (:func:`cartera.io.raw.detect_header`).
     """
     encoding = encoding or detect_encoding(raw, path)
     text = decode(raw, encoding, path)
@@ -184,6 +185,11 @@ def read_text(
     leading = _LEADING_BLANK_LINES.match(text)
     skipped = len(_LINE_BREAK.findall(leading.group(0))) if leading else 0
     text = text[leading.end() :] if leading else text
+    if header is None:
+        first = _first_records(text, delimiter)
+        header = detect_header(first[0], len(first) > 1) if first else True
+        if not header:
+            logger.info("%s has no header: its first row is numbers and dates", path)
 
     try:
         with warnings.catch_warnings():
@@ -201,6 +207,29 @@ def read_text(
         )
     malformed["line"] += skipped
     return RawTable(frame, lines + skipped, malformed, encoding, delimiter, header)
+
+
+def _first_records(text: str, delimiter: str) -> list[list[str]]:
+    """Return the first two records of ``text`` that have a non-empty cell.
+
+    Only the first characters are split, so a large file is not copied.
+    """
+    sample = text[:_SAMPLE_CHARS]
+    if delimiter == WHITESPACE:
+        records: Iterable[list[str]] = (line.split() for line in io.StringIO(sample))
+    else:
+        records = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+    found: list[list[str]] = []
+    try:
+        for record in records:
+            if any(cell.strip() for cell in record):
+                found.append(record)
+            if len(found) == 2:
+                break
+    except csv.Error:
+        # The full read reports the quoting error with its line.
+        pass
+    return found
 
 
 def _utf8_bytes(raw: bytes, text: str, encoding: str, trimmed: bool) -> bytes:

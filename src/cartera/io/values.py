@@ -35,6 +35,8 @@ import pandas as pd
 # Written without \s, \b or \u escapes so pandas runs them in pyarrow's RE2
 # instead of falling back to Python's re, one cell at a time.
 _CURRENCY = "[€$£¥]|^[A-Z]{3}|[A-Z]{3}$"
+# A cell that looks like a number or an amount in either decimal convention.
+LOOSE_NUMBER = r"^[\s(+-]*[€$£]?\s*\d[\d.,\s'’]*\s*[€$£]?[\s)-]*$"
 _SPACES = "[ \t\u00a0\u202f'’]"
 _NUMBER_POINT = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d*)?(?:[eE][+-]?\d+)?$"
 _NUMBER_COMMA = r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d*)(?:,\d*)?$"

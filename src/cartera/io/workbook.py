@@ -21,6 +21,7 @@ import pandas as pd
 from cartera.errors import InputError
 from cartera.io.raw import (
     RawTable,
+    detect_header,
     drop_blank_rows,
     numbered_columns,
     rejects_frame,
@@ -28,10 +29,12 @@ from cartera.io.raw import (
 )
 
 
-def read_excel(path: Path, *, sheet: str | None, header: bool) -> RawTable:
+def read_excel(path: Path, *, sheet: str | None, header: bool | None) -> RawTable:
     """Read one sheet of an ``.xlsx`` workbook; ``lines`` are sheet row numbers.
 
     Leading empty rows are skipped, so the header is the first row with a value.
+    ``header=None`` detects whether that row contains column names
+    (:func:`cartera.io.raw.detect_header`).
 
     Raises
     ------
@@ -89,7 +92,7 @@ def _unreadable(path: Path, exc: Exception) -> InputError:
 
 
 def _table_from_rows(
-    path: Path, rows: list[tuple[int, list[str]]], header: bool
+    path: Path, rows: list[tuple[int, list[str]]], header: bool | None
 ) -> RawTable:
     rows = [(n, cells) for n, cells in rows if any(cells)]
     if not rows:
@@ -100,6 +103,8 @@ def _table_from_rows(
     width = max(len(cells) for _, cells in rows)
     cells = [c + [""] * (width - len(c)) for _, c in rows]
     lines = np.array([n for n, _ in rows], dtype="int64")
+    if header is None:
+        header = detect_header(rows[0][1], len(rows) > 1)
     if header:
         names = unique_names([c or f"column_{i}" for i, c in enumerate(cells[0], 1)])
         cells, lines = cells[1:], lines[1:]
