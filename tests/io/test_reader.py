@@ -338,3 +338,23 @@ def test_blank_outcome_is_unknown(tmp_path: Path) -> None:
     assert bool(frame.loc["L1", "converted"])
     assert not frame.loc["L2", "converted"]
     assert pd.isna(frame.loc["L3", "converted"])
+
+
+def test_dates_before_issue_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "invoices.csv"
+    path.write_text(
+        "invoice_id,account_id,issue_date,due_date,amount,paid_date\n"
+        "I1,A,2025-01-10,2025-02-09,100.00,2025-02-01\n"
+        "I2,A,2025-01-10,2025-01-05,100.00,\n"
+        "I3,B,2025-01-10,2025-02-09,100.00,2025-01-02\n",
+        encoding="utf-8",
+    )
+    result = read_table(path, "invoices")
+    assert result.frame["invoice_id"].tolist() == ["I1"]
+    assert result.rejects["line"].tolist() == [3, 4]
+    assert result.rejects["reason"].tolist() == [
+        "due_date is before issue_date",
+        "paid_date is before issue_date",
+    ]
+    assert result.rejects["value"].tolist() == ["2025-01-05", "2025-01-02"]
+    assert result.rows_read == len(result.frame) + len(result.rejects)

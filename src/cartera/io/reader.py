@@ -357,6 +357,7 @@ def _split_rows(
     _reject_duplicates(
         spec, mapping, columns, raw.lines, rejected, reasons, labels, values
     )
+    _reject_date_order(spec, mapping, columns, rejected, reasons, labels, values)
 
     accepted = ~rejected
     frame = pd.DataFrame({name: series[accepted] for name, series in columns.items()})
@@ -390,6 +391,36 @@ def _canonical_columns(spec: TableSpec, checks: list[_Check]) -> dict[str, pd.Se
             values = values.round(2)
         columns[column.name] = values.reset_index(drop=True)
     return columns
+
+
+# Dates of one invoice that cannot come before its issue date.
+_AFTER_ISSUE = ("due_date", "paid_date")
+
+
+def _reject_date_order(
+    spec: TableSpec,
+    mapping: dict[str, Source],
+    columns: dict[str, pd.Series],
+    rejected: np.ndarray,
+    reasons: np.ndarray,
+    labels: np.ndarray,
+    values: np.ndarray,
+) -> None:
+    """Reject invoices due or paid before they were issued."""
+    if spec.name != "invoices" or "issue_date" not in columns:
+        return
+    issued = columns["issue_date"].to_numpy()
+    for name in _AFTER_ISSUE:
+        if name not in columns or not mapping[name].columns:
+            continue
+        dates = columns[name]
+        early = (dates.notna() & (dates.to_numpy() < issued)).to_numpy()
+        new = early & ~rejected
+        if new.any():
+            reasons[new] = f"{name} is before issue_date"
+            labels[new] = mapping[name].columns[0]
+            values[new] = dates.dt.strftime("%Y-%m-%d").to_numpy()[new]
+            rejected |= new
 
 
 def _reject_duplicates(
