@@ -11,7 +11,8 @@ Business rules:
    value that is present but invalid rejects the row even in an optional
    column, because dropping it silently would change balances.
 3. A repeated key (such as an ``invoice_id``) keeps its first accepted row and
-   rejects the others, naming the line of the first.
+   rejects the others, naming the line of the first. An invoice whose due or
+   paid date is before its issue date is rejected too.
 4. An optional canonical column the file does not provide is left out of the
    frame, so later layers can tell "not recorded" (no ``disputed`` column)
    from "recorded as false".
