@@ -245,3 +245,37 @@ def test_empty_holdout_is_input_error() -> None:
             horizon_end=date(2024, 6, 30),
             config=Config(),
         )
+
+
+# Two accounts cannot fill five RFM scores; that warning is not under test here.
+@pytest.mark.filterwarnings("ignore::cartera.errors.DataQualityWarning")
+def test_collection_without_overdue_prints_dash() -> None:
+    transactions = pd.DataFrame(
+        {
+            "account_id": ["A", "A", "B", "B"],
+            "date": pd.to_datetime(
+                ["2024-01-05", "2024-04-05", "2024-01-20", "2024-05-01"]
+            ),
+            "amount": [100.0, 50.0, 70.0, 30.0],
+        }
+    )
+    # One invoice, issued after the as-of date: nothing overdue to collect.
+    invoices = pd.DataFrame(
+        {
+            "invoice_id": ["I1"],
+            "account_id": ["A"],
+            "issue_date": pd.to_datetime(["2024-04-10"]),
+            "due_date": pd.to_datetime(["2024-05-10"]),
+            "amount": [50.0],
+        }
+    )
+    result = run_backtest(
+        transactions,
+        as_of=date(2024, 3, 1),
+        horizon_end=date(2024, 6, 30),
+        config=Config(),
+        invoices=invoices,
+    )
+    text = format_backtest(result)
+    assert "nan" not in text
+    assert "-" in text.splitlines()[-3]

@@ -155,10 +155,13 @@ def collected_overdue(start: Features, end: Features) -> pd.Series:
     at 0 (rule 3).
     """
     items = start.open_items
+    if items.empty:
+        return pd.Series(dtype=float)
     overdue = items[(items["days_past_due"] > 0) & (items["open_amount"] > 0)]
     later = end.open_items.set_index("invoice_id")["open_amount"]
-    remaining = overdue["invoice_id"].map(later).fillna(0.0)
-    collected = (overdue["open_amount"] - remaining).clip(lower=0.0)
+    # An empty frame at the end has no numeric dtype to map from.
+    remaining = pd.to_numeric(overdue["invoice_id"].map(later), errors="coerce")
+    collected = (overdue["open_amount"] - remaining.fillna(0.0)).clip(lower=0.0)
     return collected.groupby(overdue["account_id"].astype(str)).sum()
 
 
@@ -364,12 +367,18 @@ def format_backtest(result: BacktestResult) -> str:
     )
     for ranking in (POLICY, *BASELINES):
         shares = value.loc[ranking].to_numpy(dtype=float)
-        line = f"{ranking:<16}" + "".join(f"{100 * s:>13.1f}%" for s in shares)
+        line = f"{ranking:<16}" + "".join(_percent(float(s), 14) for s in shares)
         if with_collection:
             shares = collected.loc[ranking].to_numpy(dtype=float)
-            line += "".join(f"{100 * s:>17.1f}%" for s in shares)
+            line += "".join(_percent(float(s), 18) for s in shares)
         lines.append(line)
 
     sizes = result.table[result.table["ranking"] == POLICY]["accounts"].tolist()
     lines += ["", f"tier sizes: {sizes[0]} / {sizes[1]} / {sizes[2]} accounts"]
     return "\n".join(lines)
+
+
+def _percent(share: float, width: int) -> str:
+    """Format a share as a right-aligned percentage; ``-`` when it is undefined."""
+    text = "-" if np.isnan(share) else f"{100 * share:.1f}%"
+    return f"{text:>{width}}"
