@@ -283,13 +283,14 @@ def test_header_only_file_is_input_error(tmp_path: Path) -> None:
 
 
 def test_leads_alone_ranked_by_conversion(tmp_path: Path) -> None:
+    # Leads carry no dates, so no --as-of is needed.
     options = RunOptions(
         out=tmp_path / "out",
         inputs={"leads": _leads_file(tmp_path, open_share=0.3)},
-        as_of=date(2025, 1, 1),
         report=False,
     )
     result = prioritize(options, Config())
+    assert result.as_of == date.today()
     ranked = result.accounts
     # Leads with no visits never convert in this file, so only they may score 0.
     likely = ranked["p_convert"] > 0.01

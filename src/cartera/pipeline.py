@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from cartera import __version__
 from cartera.config import Config, ConversionConfig, TableName
-from cartera.errors import CarteraError, CarteraWarning, InputError
+from cartera.errors import CarteraError, CarteraWarning, InputError, LeakageWarning
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -111,6 +111,19 @@ def read_inputs(inputs: dict[str, Path], config: Config) -> dict[str, LoadResult
             hint="cartera ranks accounts from invoices, purchases or leads: pass one",
         )
     return results
+
+
+def _default_as_of(loaded: dict[str, LoadResult], notes: list[str]) -> date:
+    """Return the as-of date when none is given.
+
+    A ledger is ranked as of its last document. Leads carry no dates, so a run
+    on leads alone is as of the day it runs, and the notes say so.
+    """
+    if set(loaded) <= {"leads", "accounts", "fx"}:
+        today = date.today()
+        notes.append(f"no dated documents: the run is as of today, {today}")
+        return today
+    return latest_date(loaded)
 
 
 def latest_date(loaded: dict[str, LoadResult]) -> date:
@@ -202,7 +215,7 @@ def _prioritize(
     notify("reading inputs")
     with timer.stage("read"):
         loaded = read_inputs(options.inputs, config)
-    as_of = options.as_of or latest_date(loaded)
+    as_of = options.as_of or _default_as_of(loaded, notes)
     config = _with_fx_reporting_currency(config, loaded)
 
     notify("building features")
@@ -479,9 +492,13 @@ def _cross_fitted(
     scores = pd.Series(np.nan, index=targets, dtype=float)
     for fold in range(settings.folds):
         held_out = known.index[folds == fold]
-        model = _conversion_model(settings).fit(
-            known.loc[known.index[folds != fold]], target="converted"
-        )
+        with warnings.catch_warnings():
+            # Each fold screens the same columns; the first fold's report is enough.
+            if fold > 0:
+                warnings.simplefilter("ignore", LeakageWarning)
+            model = _conversion_model(settings).fit(
+                known.loc[known.index[folds != fold]], target="converted"
+            )
         scored = held_out.intersection(targets)
         if len(scored):
             scores.loc[scored] = model.predict_proba(known.loc[scored]).to_numpy()

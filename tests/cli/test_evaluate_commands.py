@@ -105,3 +105,18 @@ def test_evaluate_conversion_rejects_one_fold(app: typer.Typer, tmp_path: Path) 
     result = CliRunner().invoke(app, args)
     assert isinstance(result.exception, InputError)
     assert "into 1 folds" in str(result.exception)
+
+
+@pytest.mark.filterwarnings("ignore::cartera.errors.LeakageWarning")
+def test_evaluate_conversion_config_exclude(app: typer.Typer, tmp_path: Path) -> None:
+    path = tmp_path / "leads.csv"
+    write_leads(path)
+    config = tmp_path / "cartera.toml"
+    config.write_text('[conversion]\nexclude = ["Tag"]\n', encoding="utf-8")
+    args = ["evaluate", "conversion", "--leads", str(path), "--folds", "3"]
+    args += ["--config", str(config)]
+    result = CliRunner().invoke(app, args, terminal_width=200)
+    assert result.exit_code == 0, result.output
+    # Declared in the config, Tag is dropped before the guard scores it.
+    assert re.search(r"Tag\s.*dropped", result.output)
+    assert not re.search(r"Tag\s.*predicts the outcome", result.output)

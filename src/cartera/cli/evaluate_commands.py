@@ -93,17 +93,23 @@ def conversion(
         [],
         "--exclude",
         help="Column filled in after the outcome, left out of the features. "
-        "Repeat the option for several columns.",
+        "Repeat the option for several columns; adds to [conversion] exclude.",
     ),
     config: Path | None = typer.Option(
-        None, "--config", help="cartera.toml with the column mapping of the leads."
+        None,
+        "--config",
+        help="cartera.toml with the column mapping of the leads and "
+        "[conversion] exclude.",
     ),
 ) -> None:
     """Print the cross-validated AUC of the conversion model and the leakage report."""
     from cartera.cli import console
     from cartera.models.conversion import cross_validate_conversion
 
-    table = _read(leads, "leads", _load_config(config) if config else None)
+    settings = _load_config(config) if config else None
+    table = _read(leads, "leads", settings)
+    if settings is not None:
+        exclude = [*settings.conversion.exclude, *exclude]
     evaluation = cross_validate_conversion(table, target, folds=folds, exclude=exclude)
     fold_text = ", ".join(f"{auc:.4f}" for auc in evaluation.fold_auc)
     _print(f"cross-validated AUC  {evaluation.auc:.4f}  ({folds} folds: {fold_text})")
