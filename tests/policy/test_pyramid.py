@@ -32,8 +32,15 @@ def test_share_tiers_keep_pyramid_shape(n, shares):
 
 @pytest.mark.parametrize(
     ("n", "expected"),
-    [(100, [10, 30, 60]), (2357, [236, 707, 1414]), (10, [1, 3, 6])],
-    ids=["hundred", "cdnow-sample", "ten"],
+    [
+        (100, [10, 30, 60]),
+        (2357, [236, 707, 1414]),
+        (10, [1, 3, 6]),
+        (5, [1, 1, 3]),
+        (3, [1, 1, 1]),
+        (2, [0, 1, 1]),
+    ],
+    ids=["hundred", "cdnow-sample", "ten", "five", "three", "two"],
 )
 def test_share_tier_sizes(n, expected):
     assert sizes_by_shares(n, [0.1, 0.3, 0.6]).as_list() == expected

@@ -5,8 +5,8 @@ Business rules:
 1. Accounts are ranked by priority score, highest first; equal scores are
    ordered by ``account_id`` so the same data always gives the same ranking.
 2. By shares (``[pyramid] shares``, default 10/30/60 %), tier 1 gets
-   ``round(n * s1)`` accounts and tiers 1 and 2 together ``round(n * (s1 +
-   s2))``; tier 3 gets the rest.
+   ``round(n * s1)`` accounts, and at least one when there are three or more,
+   and tiers 1 and 2 together ``round(n * (s1 + s2))``; tier 3 gets the rest.
 3. By capacity, tier 1 is the accounts the team can work closely:
    ``floor(minutes * tier1_time_share / minutes_per_contact["1"])``; tier 2 those
    it can touch with the remaining minutes at ``minutes_per_contact["2"]``.
@@ -66,6 +66,9 @@ def _clip_shape(n: int, tier1: int, tier2: int) -> tuple[int, int, bool]:
 def sizes_by_shares(n: int, shares: list[float]) -> TierSizes:
     """Size the tiers of ``n`` accounts by shares (rules 2 and 4)."""
     tier1 = round(n * shares[0])
+    if n >= 3:
+        # A small ledger still gets one account to work first.
+        tier1 = max(tier1, 1)
     tier2 = round(n * (shares[0] + shares[1])) - tier1
     tier1, tier2, clipped = _clip_shape(n, tier1, tier2)
     return TierSizes(tier1, tier2, n - tier1 - tier2, "shares", clipped)
