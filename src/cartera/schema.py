@@ -2,10 +2,11 @@
 
 A reader maps a file's columns onto one of these tables. Columns that are not
 canonical are kept as attributes. Types are the logical types of the pandas frames
-that ``cartera.io`` returns: ``text`` is a string column (identifiers are always
-text, so ``007`` and ``7`` stay two accounts), ``date`` is a ``datetime64`` column
-at day precision, ``money`` is ``float64`` rounded to the currency's minor units
-(the engine casts it to an exact ``DECIMAL`` in DuckDB), ``bool`` is a boolean.
+that ``cartera.io`` returns. ``text`` is a string column; identifiers are always
+text, so ``007`` and ``7`` stay two accounts. ``date`` is a ``datetime64`` column
+at day precision. ``money`` is ``float64`` rounded to the currency's minor units,
+and the engine casts it to an exact ``DECIMAL`` in DuckDB. ``bool`` is a nullable
+boolean, where a blank cell is missing rather than false.
 """
 
 from __future__ import annotations
