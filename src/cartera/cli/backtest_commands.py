@@ -19,8 +19,10 @@ def register(app: typer.Typer) -> None:
 
 
 def backtest(
-    transactions: Path = typer.Option(
-        ..., "--transactions", help="Transactions file (account, date, amount)."
+    transactions: Path | None = typer.Option(
+        None,
+        "--transactions",
+        help="Transactions file (account, date, amount); default: the config's.",
     ),
     as_of: datetime = typer.Option(
         ..., "--as-of", formats=["%Y-%m-%d"], help="Ranking date, YYYY-MM-DD."
@@ -48,13 +50,16 @@ def backtest(
     """
     import json
 
+    from cartera.cli.inputs import input_path
     from cartera.config import load_config
     from cartera.io import read_table
     from cartera.models.value import fit_value
     from cartera.policy.backtest import format_backtest, run_backtest
 
     config = load_config(config_path)
-    frame = read_table(transactions, "transactions", config.input.transactions).frame
+    source = input_path(transactions, config, "transactions")
+    frame = read_table(source, "transactions", config.input.transactions).frame
+    invoices = invoices or config.input.invoices.path
     invoice_frame = (
         read_table(invoices, "invoices", config.input.invoices).frame
         if invoices is not None

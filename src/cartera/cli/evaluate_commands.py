@@ -27,8 +27,11 @@ def register(app: typer.Typer) -> None:
 
 @evaluate_app.command("risk")
 def risk(
-    invoices: Path = typer.Option(
-        ..., "--invoices", help="Invoice ledger (CSV or Excel) with settlement dates."
+    invoices: Path | None = typer.Option(
+        None,
+        "--invoices",
+        help="Invoice ledger (CSV or Excel) with settlement dates; default: the "
+        "config's.",
     ),
     test_from: datetime = typer.Option(
         ...,
@@ -55,11 +58,13 @@ def risk(
 ) -> None:
     """Train on invoices settled before --test-from and score the later ones."""
     from cartera.cli import console
+    from cartera.cli.inputs import input_path
     from cartera.models.risk import evaluate_late_payment
     from cartera.report.csv import write_csv
 
     settings = _load_config(config)
-    ledger = _read(invoices, "invoices", settings if config else None)
+    source = input_path(invoices, settings, "invoices")
+    ledger = _read(source, "invoices", settings if config else None)
     if min_history is None:
         min_history = settings.risk.min_history
     evaluation = evaluate_late_payment(
@@ -82,8 +87,11 @@ def risk(
 
 @evaluate_app.command("conversion")
 def conversion(
-    leads: Path = typer.Option(
-        ..., "--leads", help="Leads table (CSV or Excel) with the outcome column."
+    leads: Path | None = typer.Option(
+        None,
+        "--leads",
+        help="Leads table (CSV or Excel) with the outcome column; default: the "
+        "config's.",
     ),
     folds: int = typer.Option(5, "--folds", help="Cross-validation folds."),
     target: str = typer.Option(
@@ -104,10 +112,12 @@ def conversion(
 ) -> None:
     """Print the cross-validated AUC of the conversion model and the leakage report."""
     from cartera.cli import console
+    from cartera.cli.inputs import input_path
     from cartera.models.conversion import cross_validate_conversion
 
     settings = _load_config(config) if config else None
-    table = _read(leads, "leads", settings)
+    source = input_path(leads, settings or _load_config(None), "leads")
+    table = _read(source, "leads", settings)
     if settings is not None:
         exclude = [*settings.conversion.exclude, *exclude]
     evaluation = cross_validate_conversion(table, target, folds=folds, exclude=exclude)
