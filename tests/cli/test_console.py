@@ -134,6 +134,20 @@ def test_cartera_warning_printed_plainly(
     assert "DataQualityWarning" not in err
 
 
+def test_repeated_warning_printed_once(
+    reset_console: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        console.configure(verbose=False, quiet=False)
+        for _ in range(2):
+            warnings.warn("Hessian not positive", DataQualityWarning, stacklevel=1)
+        warnings.warn("another doubt", DataQualityWarning, stacklevel=1)
+    err = capsys.readouterr().err
+    assert err.count("warning: Hessian not positive") == 1
+    assert err.count("warning: another doubt") == 1
+
+
 def test_repeated_log_line_printed_once(
     reset_console: None, capsys: pytest.CaptureFixture[str]
 ) -> None:

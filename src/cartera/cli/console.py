@@ -110,15 +110,22 @@ def _show_warning(
     if not issubclass(category, CarteraWarning):
         _original_showwarning(message, category, filename, lineno, file, line)
         return
-    if not _state["quiet"]:
+    # A model fitted twice (holdout check, then full history) repeats itself.
+    if not _state["quiet"] and str(message) not in _warned:
+        _warned.add(str(message))
         err.print(f"warning: {message}", style="yellow", highlight=False, markup=False)
+
+
+_warned: set[str] = set()
 
 
 def capture_warnings() -> None:
     """Print cartera's warnings as ``warning: message`` lines, hidden by ``--quiet``.
 
-    Other warnings keep Python's format, with file and line.
+    Each message is printed once per command. Other warnings keep Python's
+    format, with file and line.
     """
+    _warned.clear()
     warnings.showwarning = _show_warning
 
 
