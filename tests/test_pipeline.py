@@ -184,6 +184,8 @@ def test_fx_file_names_reporting_currency(
     )
     result = prioritize(options, Config())
     assert result.run["config"]["money"]["reporting_currency"] == "EUR"
+    # The file's rates reach every stage, the value models' purchases included.
+    assert result.run["config"]["money"]["rates"] == {"EUR": 1.0, "USD": 0.92}
     assert result.accounts["open_balance"].notna().all()
 
 
@@ -299,3 +301,16 @@ def test_leads_alone_ranked_by_conversion(tmp_path: Path) -> None:
     assert ranked["p_convert"].is_monotonic_decreasing
     tiers = ranked.groupby("tier")["p_convert"].mean()
     assert tiers[1] > tiers[2] > tiers[3]
+
+
+def test_purchases_converted_to_reporting() -> None:
+    from cartera.pipeline import _in_reporting_currency
+
+    frame = pd.DataFrame(
+        {"amount": [100.0, 100.0, 100.0], "currency": ["USD", "EUR", None]}
+    )
+    config = Config.model_validate(
+        {"money": {"reporting_currency": "EUR", "rates": {"USD": 0.92}}}
+    )
+    converted = _in_reporting_currency(frame, config, "EUR")
+    assert converted.tolist() == pytest.approx([92.0, 100.0, 100.0])

@@ -216,7 +216,7 @@ def _prioritize(
     with timer.stage("read"):
         loaded = read_inputs(options.inputs, config)
     as_of = options.as_of or _default_as_of(loaded, notes)
-    config = _with_fx_reporting_currency(config, loaded)
+    config = _with_fx_table(config, loaded)
 
     notify("building features")
     workspace = Workspace(
@@ -311,25 +311,33 @@ def _with_notes(answers_md: str, notes: list[str], lang: str) -> str:
     return f"{answers_md.rstrip()}\n\n{heading}\n\n{lines}\n"
 
 
-def _with_fx_reporting_currency(
-    config: Config, loaded: dict[str, LoadResult]
-) -> Config:
-    """Take the reporting currency from an FX table when the config names none.
+def _with_fx_table(config: Config, loaded: dict[str, LoadResult]) -> Config:
+    """Fold an FX table into the ``[money]`` settings; the config's rates win.
 
-    The reporting currency is the one whose rate is 1. A table with no such
-    currency, or with several, leaves it ambiguous, so the config must name it.
+    Without a reporting currency in the config, it is the table's currency whose
+    rate is 1. A table with no such currency, or with several, leaves it
+    ambiguous, so the config must name it.
     """
-    if config.money.reporting_currency or "fx" not in loaded:
+    if "fx" not in loaded:
         return config
     fx = loaded["fx"].frame
-    unit = sorted(set(fx.loc[fx["rate"] == 1, "currency"].astype(str)))
-    if len(unit) != 1:
-        raise InputError(
-            f"{loaded['fx'].path}: cannot tell the reporting currency: "
-            f"{len(unit)} currencies have rate 1 ({', '.join(unit) or 'none'})",
-            hint='set reporting_currency under [money] in cartera.toml, e.g. "EUR"',
-        )
-    money = config.money.model_copy(update={"reporting_currency": unit[0]})
+    rates = dict(zip(fx["currency"].astype(str), fx["rate"].astype(float), strict=True))
+    reporting = config.money.reporting_currency
+    if reporting is None:
+        unit = sorted(currency for currency, rate in rates.items() if rate == 1)
+        if len(unit) != 1:
+            raise InputError(
+                f"{loaded['fx'].path}: cannot tell the reporting currency: "
+                f"{len(unit)} currencies have rate 1 ({', '.join(unit) or 'none'})",
+                hint='set reporting_currency under [money] in cartera.toml, e.g. "EUR"',
+            )
+        reporting = unit[0]
+    money = config.money.model_copy(
+        update={
+            "reporting_currency": reporting,
+            "rates": {**rates, **config.money.rates},
+        }
+    )
     return config.model_copy(update={"money": money})
 
 
@@ -345,21 +353,20 @@ def _fit_value(
     from cartera.models.value import fit_value
 
     if "transactions" in loaded:
-        purchases = loaded["transactions"].frame[["account_id", "date", "amount"]]
+        source = loaded["transactions"].frame
+        date_column = "date"
     elif "invoices" in loaded:
-        inv = loaded["invoices"].frame
-        purchases = pd.DataFrame(
-            {
-                "account_id": inv["account_id"],
-                "date": inv["issue_date"],
-                "amount": inv["amount"],
-            }
-        )
-        if features.currency and "currency" in inv.columns:
-            rates = _rates(config, features.currency)
-            purchases["amount"] = inv["amount"] * inv["currency"].map(rates).fillna(1.0)
+        source = loaded["invoices"].frame
+        date_column = "issue_date"
     else:
         return None
+    purchases = pd.DataFrame(
+        {
+            "account_id": source["account_id"],
+            "date": source[date_column],
+            "amount": _in_reporting_currency(source, config, features.currency),
+        }
+    )
     purchases = purchases[purchases["date"] <= pd.Timestamp(as_of)]
     try:
         value = fit_value(purchases, as_of, config.value)
@@ -370,10 +377,21 @@ def _fit_value(
     return value
 
 
-def _rates(config: Config, reporting: str) -> dict[str, float]:
-    rates = dict(config.money.rates)
+def _in_reporting_currency(
+    frame: pd.DataFrame, config: Config, reporting: str | None
+) -> pd.Series:
+    """Return ``frame["amount"]`` converted to the reporting currency.
+
+    Rows without a currency are in the ledger's one unnamed currency, which is
+    the reporting one. A currency without a rate never reaches here, because the
+    features stage has already stopped with a MixedCurrencyError.
+    """
+    amount: pd.Series = frame["amount"]
+    if reporting is None or "currency" not in frame.columns:
+        return amount
+    rates = {**config.money.rates}
     rates.setdefault(reporting, 1.0)
-    return rates
+    return amount * frame["currency"].map(rates).fillna(1.0)
 
 
 def _fit_risk(
