@@ -117,7 +117,7 @@ def _default_as_of(loaded: dict[str, LoadResult], notes: list[str]) -> date:
     """Return the as-of date when none is given.
 
     A ledger is ranked as of its last document. Leads carry no dates, so a run
-    on leads alone is as of the day it runs, and the notes say so.
+    on leads alone is as of the day it runs, and a note records it.
     """
     if set(loaded) <= {"leads", "accounts", "fx"}:
         today = date.today()

@@ -15,8 +15,8 @@ def test_option_wins_over_config(tmp_path: Path) -> None:
     config_file = tmp_path / "cartera.toml"
     config_file.write_text('[input.leads]\npath = "leads.csv"\n', encoding="utf-8")
     config = load_config(config_file)
-    given = tmp_path / "other.csv"
-    assert input_path(given, config, "leads") == given
+    option = tmp_path / "other.csv"
+    assert input_path(option, config, "leads") == option
 
 
 def test_config_path_used_without_option(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from cartera.config import Config, TableName
 
 
-def input_path(given: Path | None, config: Config, table: TableName) -> Path:
+def input_path(option: Path | None, config: Config, table: TableName) -> Path:
     """Return the file to read as ``table``.
 
     Raises
@@ -19,8 +19,8 @@ def input_path(given: Path | None, config: Config, table: TableName) -> Path:
     """
     from cartera.errors import ConfigError
 
-    if given is not None:
-        return given
+    if option is not None:
+        return option
     configured = config.input.source(table).path
     if configured is None:
         raise ConfigError(

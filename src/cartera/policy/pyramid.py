@@ -5,8 +5,8 @@ Business rules:
 1. Accounts are ranked by priority score, highest first; equal scores are
    ordered by ``account_id`` so the same data always gives the same ranking.
 2. By shares (``[pyramid] shares``, default 10/30/60 %), tier 1 gets
-   ``round(n * s1)`` accounts, and at least one when there are three or more,
-   and tiers 1 and 2 together ``round(n * (s1 + s2))``; tier 3 gets the rest.
+   ``round(n * s1)`` accounts, and at least one when there are three or more.
+   Tiers 1 and 2 together get ``round(n * (s1 + s2))``, and tier 3 the rest.
 3. By capacity, tier 1 is the accounts the team can work closely:
    ``floor(minutes * tier1_time_share / minutes_per_contact["1"])``; tier 2 those
    it can touch with the remaining minutes at ``minutes_per_contact["2"]``.
