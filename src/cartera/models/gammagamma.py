@@ -301,7 +301,7 @@ class SpendStatistics:
         return value, gradient, hessian
 
     def log_scale(self, theta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-        """:meth:`evaluate` with respect to the log-parameters ``θ = log(p, q, γ)``.
+        """Return :meth:`evaluate`'s results at the log-parameters ``θ``.
 
         The last result is kept, because the optimiser requests the value,
         gradient and Hessian at one point in separate calls.
