@@ -191,7 +191,8 @@ def test_cdnow_tier_one_beats_every_baseline(cdnow_result):
 @pytest.mark.realdata
 @pytest.mark.xfail(
     strict=True,
-    reason="recency-discounted spend reaches 50.8 %; no score tried reached 52 %",
+    reason="recency-discounted spend reaches 50.8 %; no growth ranking measured "
+    "in docs/backtest.md reached 52 %",
 )
 def test_cdnow_tier_one_captures_52_percent(cdnow_result):
     assert cdnow_result.tier1_share() >= 0.52
