@@ -84,8 +84,8 @@ def test_guard_alone_drops_tag_and_proxies(leads_screening: LeakageReport) -> No
 @pytest.mark.realdata
 @pytest.mark.xfail(
     strict=True,
-    reason="the activity columns keep more of their information once 'Tags' "
-    "is known than honest columns do, and score like them alone",
+    reason="the activity columns score like honest columns alone and keep as "
+    "much of their information once 'Tags' is known",
 )
 def test_guard_alone_drops_activity_columns(leads_screening: LeakageReport) -> None:
     dropped = [finding.column for finding in leads_screening.dropped]
