@@ -161,8 +161,8 @@ def with_follow_up(frame: pd.DataFrame, y: pd.Series) -> pd.DataFrame:
     """Add a status tag, decisive where filled, and a rating entered with it.
 
     Staff fill both in during follow-up, for half of the rows. The rating agrees
-    with the tag three times in four, so it scores well alone but tells nothing
-    about the outcome once the tag is known.
+    with the tag three times in four, so it scores well alone but carries no
+    information on the outcome once the tag is known.
     """
     rng = np.random.default_rng(4)
     filled = rng.random(N) < 0.5

@@ -18,10 +18,10 @@ when any of these holds:
    ``max_group_correlation``.
 6. It is a proxy of a partial leak. A partial leak is a dropped column that is
    near perfect where it is filled but not on all rows (for example a status tag
-   that staff enter during follow-up). A proxy is a column, with an AUC of at
-   least ``min_proxy_auc`` alone, whose information on the outcome nearly
-   vanishes once the partial leak is known: its retained share reaches at most
-   ``max_retained_share``.
+   that staff enter during follow-up). A proxy is a column with an AUC of at
+   least ``min_proxy_auc`` alone whose retained share given the partial leak
+   (defined below) is at most ``max_retained_share``. Its information on the
+   outcome nearly vanishes once the partial leak is known.
 
 The retained share of column ``X`` given a partial leak ``T`` compares what
 ``X`` still tells about the outcome ``Y`` once ``T`` is known with what the
@@ -41,7 +41,7 @@ columns with an AUC of 0.6 or more alone have 0.7 or more (``Lead Origin``
 0.76, ``Total Time Spent on Website`` 1.0). A column whose AUC alone is below
 ``min_proxy_auc`` is not tested, because the ratio of two near-zero amounts of
 information is noise. A leak that is near perfect on all rows leaves nothing
-open, so every column would look like its proxy: rule 6 skips such a leak.
+open, so every column would look like its proxy. Rule 6 skips such a leak.
 
 Rules 4 and 6 cannot catch a follow-up field that is not tied to a partial leak.
 On the X Education leads, ``Last Activity`` and ``Last Notable Activity`` are
