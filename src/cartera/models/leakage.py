@@ -277,53 +277,63 @@ def _screen_proxies(
     leak, but only kept columns with an AUC of ``min_proxy_auc`` or more alone
     are dropped by it.
     """
-    leaks = {
-        row["column"]: _level_codes(frame[row["column"]])
+    outcome = y.to_numpy()
+    leaks = [
+        _PartialLeak.of(row["column"], frame[row["column"]], outcome)
         for row in rows
         if row["dropped"] and row["auc_filled"] >= max_auc > row["auc"]
-    }
+    ]
     if not leaks:
         return
 
-    outcome = y.to_numpy()
+    names = {leak.column for leak in leaks}
     for row in rows:
-        if row["column"] in leaks:
+        if row["column"] in names:
             continue
         codes = _level_codes(frame[row["column"]])
-        shares = {
-            leak: _retained_share(codes, outcome, leak_codes)
-            for leak, leak_codes in leaks.items()
-        }
-        shares = {leak: share for leak, share in shares.items() if not np.isnan(share)}
+        shares = {leak.column: leak.retained_share(codes, outcome) for leak in leaks}
+        shares = {name: share for name, share in shares.items() if not np.isnan(share)}
         if not shares:
             continue
-        leak = min(shares, key=shares.__getitem__)
-        row["retained_share"] = shares[leak]
-        row["proxy_of"] = leak
-        if (
-            not row["dropped"]
-            and row["auc"] >= min_proxy_auc
-            and shares[leak] <= max_retained_share
-        ):
+        closest = min(shares, key=shares.__getitem__)
+        share = shares[closest]
+        row["retained_share"] = share
+        row["proxy_of"] = closest
+        tested = not row["dropped"] and row["auc"] >= min_proxy_auc
+        if tested and share <= max_retained_share:
             row["dropped"] = True
             row["reason"] = (
-                f"proxy of {leak!r}, which is near perfect where filled: once "
-                f"{leak!r} is known it keeps a share of {shares[leak]:.2f} of its "
-                f"information on the outcome (limit {max_retained_share:.2f})"
+                f"proxy of {closest!r}, which is near perfect where filled: "
+                f"once {closest!r} is known it keeps a share of {share:.2f} of "
+                f"its information on the outcome (limit {max_retained_share:.2f})"
             )
 
 
-def _retained_share(codes: np.ndarray, y: np.ndarray, leak: np.ndarray) -> float:
-    """Return ``[I(X;Y|T) / I(X;Y)] / [H(Y|T) / H(Y)]`` for X = codes, T = leak."""
-    information = mutual_info_score(codes, y)
-    leak_information = mutual_info_score(leak, y)
-    open_share = 1.0 - leak_information / mutual_info_score(y, y)
-    if information <= 0 or open_share <= 0:
-        return np.nan
-    # I(X; Y | T) = I((X, T); Y) - I(T; Y), by the chain rule.
-    joint = pd.factorize(pd.MultiIndex.from_arrays([codes, leak]))[0]
-    conditional = mutual_info_score(joint, y) - leak_information
-    return float(max(conditional, 0.0) / information / open_share)
+@dataclass(frozen=True)
+class _PartialLeak:
+    """Level codes of a partial leak ``T`` and what it tells about the outcome."""
+
+    column: str
+    codes: np.ndarray
+    information: float  # I(T; Y), in nats
+    open_share: float  # H(Y | T) / H(Y)
+
+    @classmethod
+    def of(cls, column: str, values: pd.Series, y: np.ndarray) -> _PartialLeak:
+        codes = _level_codes(values)
+        information = float(mutual_info_score(codes, y))
+        open_share = 1.0 - information / float(mutual_info_score(y, y))
+        return cls(column, codes, information, open_share)
+
+    def retained_share(self, codes: np.ndarray, y: np.ndarray) -> float:
+        """Return ``[I(X;Y|T) / I(X;Y)] / [H(Y|T) / H(Y)]`` for X = ``codes``."""
+        information = float(mutual_info_score(codes, y))
+        if information <= 0 or self.open_share <= 0:
+            return np.nan
+        # I(X; Y | T) = I((X, T); Y) - I(T; Y), by the chain rule.
+        joint = codes.astype(np.int64) * (int(self.codes.max()) + 1) + self.codes
+        conditional = float(mutual_info_score(joint, y)) - self.information
+        return max(conditional, 0.0) / information / self.open_share
 
 
 def _level_codes(values: pd.Series) -> np.ndarray:
