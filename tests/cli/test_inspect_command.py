@@ -82,7 +82,9 @@ def test_inspect_without_header(
     assert header in result.output
     assert "2 rows" in result.output
     assert "header = false" in result.output
-    assert "missing account_id, date, amount" in result.output
+    assert "(complete)" in result.output
+    assert 'account_id = "column_1"' in result.output
+    assert 'amount = "column_4"' in result.output
     assert re.search(r"column_2\s*│\s*date\s*│\s*%Y%m%d", result.output)
 
 
@@ -96,6 +98,9 @@ def test_inspect_cdnow_sample(app: typer.Typer, data_dir: Path) -> None:
     assert re.search(r"column_1\s*│\s*id\s*│", result.output)
     assert re.search(r"column_3\s*│\s*date\s*│\s*%Y%m%d", result.output)
     assert "│ 19970101 " not in result.output
+    assert "table transactions, guessed from the cells" in result.output
+    assert 'date = "column_3"' in result.output
+    assert 'amount = "column_5"' in result.output
 
 
 def test_inspect_help_names_input_section(app: typer.Typer) -> None:

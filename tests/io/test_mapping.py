@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from cartera.config import TableSource
-from cartera.errors import InputError
+from cartera.errors import DataQualityWarning, InputError
 from cartera.io import read_table, suggest_mapping
-from cartera.io.mapping import SYNONYMS, normalise
+from cartera.io.mapping import SYNONYMS, normalise, suggest_from_cells
 
 
 @pytest.mark.parametrize(
@@ -191,3 +192,64 @@ def test_extra_column_named_like_canonical(tmp_path: Path) -> None:
     frame = read_table(path, "transactions", source).frame
     assert frame["date_source"].tolist() == ["ayer"]
     assert str(frame["date"].iloc[0].date()) == "2025-01-01"
+
+
+def numbered(rows: list[list[str]]) -> pd.DataFrame:
+    width = len(rows[0])
+    return pd.DataFrame(rows, columns=[f"column_{i}" for i in range(1, width + 1)])
+
+
+@pytest.mark.parametrize(
+    ("rows", "table", "expected"),
+    [
+        pytest.param(
+            [["00004", "0001", "19970101", "2", "29.33"]] * 2
+            + [["00021", "0002", "19970118", "1", "15"]],
+            "transactions",
+            {"account_id": "column_1", "date": "column_3", "amount": "column_5"},
+            id="cdnow-shape",
+        ),
+        pytest.param(
+            [["A1", "2025-01-02", "12,50", "3"]],
+            "transactions",
+            {"account_id": "column_1", "date": "column_2", "amount": "column_3"},
+            id="decimal-comma-then-count",
+        ),
+        pytest.param(
+            [["A1", "2025-01-02", "2025-02-01", "12.50"]],
+            "transactions",
+            {},
+            id="two-date-columns",
+        ),
+        pytest.param(
+            [["A1", "2025-01-02", "3", "12"]], "transactions", {}, id="no-decimals"
+        ),
+        pytest.param([["2025-01-02", "A1", "12.50"]], "transactions", {}, id="no-id"),
+        pytest.param([["A1", "2025-01-02", "12.50"]], "invoices", {}, id="other-table"),
+    ],
+)
+def test_suggest_from_cells(
+    rows: list[list[str]], table: str, expected: dict[str, str]
+) -> None:
+    assert suggest_from_cells(numbered(rows), table) == expected  # type: ignore[arg-type]
+
+
+def test_headerless_transactions_mapped_from_cells(tmp_path: Path) -> None:
+    path = tmp_path / "purchases.txt"
+    path.write_text("00004 0001 19970101 2 29.33\n00021 0002 19970118 1 14.96\n")
+    with pytest.warns(DataQualityWarning, match="column_1 as account_id") as caught:
+        result = read_table(path, "transactions")
+    assert "column_5 as amount" in str(caught[0].message)
+    assert list(result.frame["account_id"]) == ["00004", "00021"]
+    assert list(result.frame["amount"]) == [pytest.approx(29.33), pytest.approx(14.96)]
+    assert len(result.rejects) == 0
+
+
+def test_headerless_configured_columns_win(tmp_path: Path) -> None:
+    path = tmp_path / "purchases.txt"
+    path.write_text("00004 0001 19970101 2 29.33\n00021 0002 19970118 1 14.96\n")
+    source = TableSource(
+        columns={"account_id": "column_2", "date": "column_3", "amount": "column_5"}
+    )
+    result = read_table(path, "transactions", source)
+    assert list(result.frame["account_id"]) == ["0001", "0002"]

@@ -99,6 +99,8 @@ def inspect(
         origin = "set by --table"
     elif config is not None:
         origin = "whose [input] path is this file"
+    elif profile.from_cells:
+        origin = "guessed from the cells, since the file has no header"
     else:
         origin = "guessed from the column names"
     out.print(

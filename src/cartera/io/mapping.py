@@ -10,19 +10,27 @@ A canonical column comes from one of three kinds of source, written as in
 
 Without configuration, :func:`suggest_mapping` matches column names against
 English and Spanish synonyms and the names used by well-known public data sets,
-ignoring case, accents, spaces, dashes, dots and underscores.
+ignoring case, accents, spaces, dashes, dots and underscores. A transactions
+file without a header has no names to match, so :func:`suggest_from_cells`
+maps it from its cells: one date column, an account before it and an
+amount with decimals after it, as in the CDNOW purchase log.
 """
 
 from __future__ import annotations
 
 import unicodedata
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from cartera.config import TableName, TableSource
-from cartera.errors import InputError
+from cartera.errors import DataQualityWarning, InputError
+from cartera.io.dates import looks_like_dates
 from cartera.io.raw import looks_like_data
+from cartera.io.values import LOOSE_NUMBER
 from cartera.schema import TABLES
 
 _ACCOUNT = (
@@ -154,6 +162,40 @@ def suggest_mapping(columns: Sequence[str], table: TableName) -> dict[str, str]:
     return {name: mapping[name] for name in SYNONYMS[table] if name in mapping}
 
 
+def suggest_from_cells(frame: pd.DataFrame, table: TableName) -> dict[str, str]:
+    """Suggest a transactions mapping for a file without a header, from its cells.
+
+    The rule needs exactly one column of dates. The amount is the last column
+    after it whose cells are numbers with at least one decimal fraction, since
+    counts and ids are whole numbers. The account is the first column before
+    the date. Any other shape, or another table, gives no suggestion.
+
+    Parameters
+    ----------
+    frame
+        The file's cells as text, columns numbered ``column_1``, ``column_2``...
+    table
+        Canonical table name; only ``"transactions"`` gets a suggestion.
+    """
+    if table != "transactions" or frame.empty:
+        return {}
+    sample = frame.head(1_000)
+    dates = [name for name in sample.columns if looks_like_dates(sample[name])]
+    if len(dates) != 1:
+        return {}
+    position = list(sample.columns).index(dates[0])
+    before = list(sample.columns[:position])
+    amounts = [
+        name
+        for name in sample.columns[position + 1 :]
+        if sample[name].str.match(LOOSE_NUMBER).all()
+        and sample[name].str.contains(r"\d[.,]\d", regex=True).any()
+    ]
+    if not before or not amounts:
+        return {}
+    return {"account_id": before[0], "date": dates[0], "amount": amounts[-1]}
+
+
 def _line_total(columns: Sequence[str]) -> str | None:
     """Return ``"<quantity> * <unit price>"`` when exactly one of each is present."""
     quantities = [c for c in columns if normalise(c) in _QUANTITY]
@@ -185,9 +227,19 @@ class Source:
 
 
 def resolve_mapping(
-    path: Path, columns: Sequence[str], table: TableName, source: TableSource
+    path: Path,
+    columns: Sequence[str],
+    table: TableName,
+    source: TableSource,
+    *,
+    cells: pd.DataFrame | None = None,
 ) -> dict[str, Source]:
     """Return canonical column -> source from config, filled in by suggestions.
+
+    ``cells`` are the rows of a file read without a header. When the names
+    leave a required column unmapped and nothing is configured, the mapping is
+    taken from :func:`suggest_from_cells`, with a
+    :class:`~cartera.errors.DataQualityWarning` that says which columns it used.
 
     Raises
     ------
@@ -224,6 +276,19 @@ def resolve_mapping(
             factors = _split_expression(path, columns, expression)
             mapping[canonical] = Source(columns=factors)
     missing = [name for name in spec.required if name not in mapping]
+    if missing and cells is not None and not source.columns:
+        guessed = suggest_from_cells(cells, table)
+        if guessed:
+            mapping = {k: Source(columns=(v,)) for k, v in guessed.items()}
+            chosen = ", ".join(f"{v} as {k}" for k, v in guessed.items())
+            warnings.warn(
+                f"{path} has no header, so its columns were mapped from their "
+                f"cells: {chosen}. To map them otherwise, set "
+                f"[input.{table}.columns] in cartera.toml",
+                DataQualityWarning,
+                stacklevel=3,
+            )
+            missing = [name for name in spec.required if name not in mapping]
     if missing:
         header_hint = ""
         if looks_like_data(columns):

@@ -9,7 +9,12 @@ import pandas as pd
 
 from cartera.config import TableName, TableSource
 from cartera.io.dates import has_time
-from cartera.io.mapping import candidates, mapping_snippet, suggest_mapping
+from cartera.io.mapping import (
+    candidates,
+    mapping_snippet,
+    suggest_from_cells,
+    suggest_mapping,
+)
 from cartera.io.reader import looks_numeric, read_raw, sniff_raw
 from cartera.io.result import Detected
 from cartera.io.text import WHITESPACE
@@ -69,6 +74,7 @@ class FileProfile:
     mapping: dict[str, str]
     missing: list[str]
     snippet: str
+    from_cells: bool = False
 
 
 def profile_file(
@@ -93,8 +99,15 @@ def profile_file(
         _profile_column(name, raw.frame[name], detected) for name in raw.frame.columns
     ]
     names = list(raw.frame.columns)
+    from_cells = False
+    if not detected.header and not source.columns and table in (None, "transactions"):
+        # A file without a header has no names to match: map it from its cells.
+        mapping = suggest_from_cells(raw.frame, "transactions")
+        from_cells = bool(mapping)
+        table = "transactions" if from_cells else table
     table = table or _guess_table(names)
-    mapping = dict(source.columns) or suggest_mapping(names, table)
+    if not from_cells:
+        mapping = dict(source.columns) or suggest_mapping(names, table)
     missing = [c for c in TABLES[table].required if c not in mapping]
     snippet = _snippet(path, table, names, mapping, detected)
     return FileProfile(
@@ -106,6 +119,7 @@ def profile_file(
         mapping,
         missing,
         snippet,
+        from_cells,
     )
 
 

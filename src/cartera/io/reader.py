@@ -149,7 +149,13 @@ def read_table(
     path = Path(path)
     spec = _spec(table)
     raw = read_raw(path, source)
-    mapping = resolve_mapping(path, list(raw.frame.columns), table, source)
+    mapping = resolve_mapping(
+        path,
+        list(raw.frame.columns),
+        table,
+        source,
+        cells=None if raw.header else raw.frame,
+    )
     cells = {name: _cells(raw, origin) for name, origin in mapping.items()}
 
     decimal = source.decimal or _detect_decimal(path, raw, spec, mapping)

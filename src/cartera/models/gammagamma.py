@@ -13,8 +13,10 @@ Rules:
    do.
 2. Accounts left out get the population mean ``pγ / (q-1)``.
 
-The likelihood and its analytic gradient are written here instead of taken from
-pymc-marketing, for the reasons given in :mod:`cartera.models.bgnbd`.
+The likelihood, its gradient and its Hessian are written here instead of taken
+from pymc-marketing, for the reasons given in :mod:`cartera.models.bgnbd`. They
+are computed from sums over the accounts (:class:`SpendStatistics`), so a fit
+costs one logarithm and one reciprocal per account and iteration.
 
 References
 ----------
@@ -99,27 +101,19 @@ class GammaGammaModel(Estimator):
                 "positive spend; at least 2 are needed",
                 hint="use a longer transaction history",
             )
-        groups = _mle.group_rows(x[kept], spend[kept])
-        xs, ms = groups.columns
-        weights = groups.weights
-        logs = (np.log(xs), np.log(ms))
+        statistics = SpendStatistics(x[kept], spend[kept])
 
         def log_likelihood(theta: np.ndarray) -> float:
-            return float(
-                _mle.weighted_sum(weights, row_log_likelihood(np.exp(theta), xs, ms))
-            )
+            return statistics.log_scale(theta)[0]
 
         def with_gradient(theta: np.ndarray) -> tuple[float, np.ndarray]:
-            params = np.exp(theta)
-            rows, gradient = log_likelihood_and_gradient(params, xs, ms, logs)
-            return float(_mle.weighted_sum(weights, rows)), _mle.weighted_sum(
-                weights, gradient
-            ) * params
+            value, gradient, _ = statistics.log_scale(theta)
+            return value, gradient
 
         def hessian(theta: np.ndarray) -> np.ndarray:
-            return _log_scale_hessian(np.exp(theta), xs, ms, weights, logs)
+            return statistics.log_scale(theta)[2]
 
-        mean, var = _weighted_moments(ms, weights)
+        mean, var = float(statistics.spend.mean()), float(statistics.spend.var())
         # Method-of-moments start: q from the spread of means, p = 1 purchase.
         q0 = max(mean**2 / max(var, 1e-12) + 2.0, 2.5)
         start = np.log(np.array([1.0, q0, mean * (q0 - 1.0)]))
@@ -130,7 +124,7 @@ class GammaGammaModel(Estimator):
             hessian=hessian,
             model=NAME,
             names=PARAM_NAMES,
-            scale=float(weights.sum()),
+            scale=statistics.accounts,
             max_iter=self.max_iter,
             tol=self.tol,
         )
@@ -221,91 +215,108 @@ def row_log_likelihood(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.n
     return result
 
 
-def log_likelihood_and_gradient(
-    params: np.ndarray,
-    x: np.ndarray,
-    m: np.ndarray,
-    logs: tuple[np.ndarray, np.ndarray] | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per-row log-density and its gradient with respect to ``p, q, gamma``.
+class SpendStatistics:
+    """The Gamma-Gamma log-likelihood of many accounts, from sums over them.
 
-    ``logs`` is ``(log x, log m)`` when the caller has them already, as a fit
-    that evaluates the same rows many times does.
+    In the log-likelihood only ``log(γ + mx)`` couples an account's spend with a
+    parameter. Every other term is a function of the purchase count ``x``,
+    summed once per distinct count, or a sum fixed by the data (``Σ log m``,
+    ``Σ x log m``, ``Σ x log x``). So each evaluation takes one logarithm and
+    one reciprocal per account, and grouping identical rows would cost more
+    than it saves: mean spend is a continuous value that seldom repeats.
+
+    Parameters
+    ----------
+    x
+        Repeat purchases of each account, whole numbers of at least 1.
+    spend
+        Mean repeat spend of each account, positive (currency).
     """
-    p, q, gamma = params
-    px = p * x
-    log_total = np.log(gamma + m * x)
-    log_x, log_m = logs if logs is not None else (np.log(x), np.log(m))
-    # Columns: log Γ(px+q) - log Γ(px), ψ(px+q), ψ(px), for each count x.
-    by_count = _mle.per_count(
-        lambda k: np.column_stack(
+
+    def __init__(self, x: np.ndarray, spend: np.ndarray) -> None:
+        self.x = np.ascontiguousarray(x, dtype=float)
+        self.spend = np.ascontiguousarray(spend, dtype=float)
+        self.total = self.x * self.spend
+        self.accounts = float(len(self.x))
+        # Each distinct purchase count and its number of accounts.
+        per_count = np.bincount(self.x.astype(np.intp))
+        self.counts = np.flatnonzero(per_count).astype(float)
+        self.per_count = per_count[self.counts.astype(np.intp)].astype(float)
+        log_spend = np.log(self.spend)
+        self.sum_log_spend = float(log_spend.sum())
+        self.sum_x_log_spend = float(_mle.weighted_sum(self.x, log_spend))
+        self.sum_x_log_x = float(
+            _mle.weighted_sum(self.per_count, self.counts * np.log(self.counts))
+        )
+        self._last: tuple[bytes, tuple[float, np.ndarray, np.ndarray]] | None = None
+
+    def evaluate(self, params: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        """Return the log-likelihood, its gradient and Hessian in ``p, q, γ``."""
+        p, q, gamma = params
+        n = self.accounts
+        k, n_k = self.counts, self.per_count
+        log_total = np.log(gamma + self.total)
+        inverse = 1.0 / (gamma + self.total)
+        sum_log = float(log_total.sum())
+        sum_x_log = float(_mle.weighted_sum(self.x, log_total))
+        sum_inverse = float(inverse.sum())
+        sum_x_inverse = float(_mle.weighted_sum(self.x, inverse))
+        squared = inverse * inverse
+        sum_squared = float(squared.sum())
+        sum_x_squared = float(_mle.weighted_sum(self.x, squared))
+
+        value = float(
+            _mle.weighted_sum(n_k, gammaln(p * k + q) - gammaln(p * k))
+            - n * gammaln(q)
+            + n * q * np.log(gamma)
+            + p * (self.sum_x_log_spend + self.sum_x_log_x)
+            - self.sum_log_spend
+            - p * sum_x_log
+            - q * sum_log
+        )
+        digamma_sum, digamma_count = digamma(p * k + q), digamma(p * k)
+        gradient = np.array(
             [
-                gammaln(p * k + q) - gammaln(p * k),
-                digamma(p * k + q),
-                digamma(p * k),
+                _mle.weighted_sum(n_k * k, digamma_sum - digamma_count)
+                + self.sum_x_log_spend
+                + self.sum_x_log_x
+                - sum_x_log,
+                _mle.weighted_sum(n_k, digamma_sum)
+                - n * digamma(q)
+                + n * np.log(gamma)
+                - sum_log,
+                n * q / gamma - p * sum_x_inverse - q * sum_inverse,
             ]
-        ),
-        x,
-    )
-    rows = (
-        by_count[:, 0]
-        - gammaln(q)
-        + q * np.log(gamma)
-        + (px - 1) * log_m
-        + px * log_x
-        - (px + q) * log_total
-    )
-    d_p = x * (by_count[:, 1] - by_count[:, 2] + log_m + log_x - log_total)
-    d_q = by_count[:, 1] - digamma(q) + np.log(gamma) - log_total
-    d_gamma = q / gamma - (px + q) / (gamma + m * x)
-    return rows, np.column_stack([d_p, d_q, d_gamma])
+        )
+        trigamma_sum, trigamma_count = polygamma(1, p * k + q), polygamma(1, p * k)
+        d_pp = _mle.weighted_sum(n_k * k * k, trigamma_sum - trigamma_count)
+        d_pq = _mle.weighted_sum(n_k * k, trigamma_sum)
+        d_pg = -sum_x_inverse
+        d_qq = _mle.weighted_sum(n_k, trigamma_sum) - n * polygamma(1, q)
+        d_qg = n / gamma - sum_inverse
+        d_gg = -n * q / gamma**2 + p * sum_x_squared + q * sum_squared
+        hessian = np.array(
+            [[d_pp, d_pq, d_pg], [d_pq, d_qq, d_qg], [d_pg, d_qg, d_gg]], dtype=float
+        )
+        return value, gradient, hessian
 
+    def log_scale(self, theta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        """Return :meth:`evaluate`'s results at the log-parameters ``θ``.
 
-def _log_scale_hessian(
-    params: np.ndarray,
-    x: np.ndarray,
-    m: np.ndarray,
-    weights: np.ndarray,
-    logs: tuple[np.ndarray, np.ndarray],
-) -> np.ndarray:
-    """Hessian of the total log-likelihood with respect to the log-parameters."""
-    p, q, gamma = params
-    px = p * x
-    total = gamma + m * x
-    # Columns: ψ1(px+q), ψ1(px), for each count x.
-    trigammas = _mle.per_count(
-        lambda k: np.column_stack([polygamma(1, p * k + q), polygamma(1, p * k)]),
-        x,
-    )
-    rows = np.column_stack(
-        [
-            x**2 * (trigammas[:, 0] - trigammas[:, 1]),  # d²/dp²
-            x * trigammas[:, 0],  # d²/dp dq
-            -x / total,  # d²/dp dγ
-            trigammas[:, 0] - polygamma(1, q),  # d²/dq²
-            1 / gamma - 1 / total,  # d²/dq dγ
-            -q / gamma**2 + (px + q) / total**2,  # d²/dγ²
-        ]
-    )
-    second = _mle.weighted_sum(weights, rows)
-    plain = np.array(
-        [
-            [second[0], second[1], second[2]],
-            [second[1], second[3], second[4]],
-            [second[2], second[4], second[5]],
-        ]
-    )
-    _, gradient = log_likelihood_and_gradient(params, x, m, logs)
-    first = _mle.weighted_sum(weights, gradient)
-    # Chain rule for θ = exp(φ): d²/dφ_i dφ_j = θ_i θ_j d²/dθ_i dθ_j + δ_ij θ_i d/dθ_i.
-    result: np.ndarray = np.outer(params, params) * plain + np.diag(params * first)
-    return result
-
-
-def _weighted_moments(values: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
-    mean = float(_mle.weighted_sum(weights, values) / weights.sum())
-    var = float(_mle.weighted_sum(weights, (values - mean) ** 2) / weights.sum())
-    return mean, var
+        The last result is kept, because the optimiser requests the value,
+        gradient and Hessian at one point in separate calls.
+        """
+        key = np.asarray(theta, dtype=float).tobytes()
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
+        params = np.exp(theta)
+        value, gradient, hessian = self.evaluate(params)
+        # Chain rule for θ = log φ:
+        # d²/dθ_i dθ_j = φ_i φ_j d²/dφ_i dφ_j + δ_ij φ_i d/dφ_i.
+        log_hessian = np.outer(params, params) * hessian + np.diag(params * gradient)
+        result = (value, gradient * params, log_hessian)
+        self._last = (key, result)
+        return result
 
 
 def _spend_columns(summary: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

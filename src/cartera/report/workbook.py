@@ -26,6 +26,7 @@ from __future__ import annotations
 import io
 import logging
 import math
+import re
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -178,23 +179,29 @@ def _styled_cell(
     sheet: WriteOnlyWorksheet, value: Any, number_format: str, tier_column: bool
 ) -> Any:
     """Return ``value`` as a cell with its number format, or as is when plain text."""
-    from openpyxl.cell import WriteOnlyCell
-
     if value is None:
         return None
     if isinstance(value, str):
         if not is_formula_like(value):
             return value
-        cell = WriteOnlyCell(sheet, value)
+        cell = _cell_class()(sheet, value)
         # openpyxl stores a leading "=" as a formula; force a string.
         cell.data_type = "s"
         cell.quotePrefix = True
         return cell
-    cell = WriteOnlyCell(sheet, value)
+    cell = _cell_class()(sheet, value)
     cell.number_format = number_format
     if tier_column and isinstance(value, int | float) and value in TIER_COLOURS:
         cell.fill, cell.font = _tier_style(int(value))
     return cell
+
+
+@cache
+def _cell_class() -> Any:
+    """Return openpyxl's ``WriteOnlyCell``, imported once rather than per cell."""
+    from openpyxl.cell import WriteOnlyCell
+
+    return WriteOnlyCell
 
 
 @cache
@@ -209,19 +216,24 @@ def _tier_style(tier: int) -> tuple[PatternFill, Font]:
 def _cell_values(values: pd.Series) -> list[Any]:
     """Convert one column to values openpyxl writes as the right Excel type."""
     import pandas as pd
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     if pd.api.types.is_datetime64_any_dtype(values):
         return [None if pd.isna(v) else v.to_pydatetime() for v in values]
-    return [_cell_value(v) for v in values.tolist()]
+    return [_cell_value(v, ILLEGAL_CHARACTERS_RE) for v in values.tolist()]
 
 
-def _cell_value(value: Any) -> Any:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+def _cell_value(value: Any, illegal: re.Pattern[str]) -> Any:
+    """Return ``value`` as a plain Python value, with XML-illegal characters replaced.
 
+    ``illegal`` is openpyxl's pattern of those characters. It is passed in,
+    because an import statement in a function called once per cell runs on
+    every call.
+    """
     if value is None:
         return None
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        return illegal.sub("\ufffd", value)
     if isinstance(value, bool | int | datetime | date):
         return value
     if isinstance(value, float):
@@ -233,8 +245,8 @@ def _cell_value(value: Any) -> Any:
     except TypeError:
         return None
     if hasattr(value, "item"):
-        return _cell_value(value.item())
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
+        return _cell_value(value.item(), illegal)
+    return illegal.sub("\ufffd", str(value))
 
 
 def _fit_width(header: str, values: pd.Series, kind: ColumnKind) -> float:
