@@ -163,6 +163,21 @@ class ConversionConfig(_Section):
         description="Lead columns never used as features, such as fields the "
         "sales team fills in after follow-up.",
     )
+    max_retained_share: float = Field(
+        0.4,
+        gt=0,
+        description="Leakage guard: retained share up to which a column is "
+        "dropped as a proxy of a column that is near perfect where filled (the "
+        "column's information on the outcome once that one is known, relative "
+        "to the outcome's uncertainty left open).",
+    )
+    min_proxy_auc: float = Field(
+        0.6,
+        ge=0.5,
+        le=1,
+        description="Leakage guard: AUC of a column alone from which it is "
+        "tested as a proxy.",
+    )
     min_known: int = Field(
         50, ge=10, description="Leads with a known outcome needed to fit the model."
     )

@@ -495,7 +495,11 @@ def _score_leads(
 def _conversion_model(settings: ConversionConfig) -> Any:
     from cartera.models.conversion import ConversionModel
 
-    return ConversionModel(exclude=settings.exclude)
+    return ConversionModel(
+        exclude=settings.exclude,
+        max_retained_share=settings.max_retained_share,
+        min_proxy_auc=settings.min_proxy_auc,
+    )
 
 
 def _cross_fitted(

@@ -93,7 +93,7 @@ def test_evaluate_conversion_reports_leak(app: typer.Typer, tmp_path: Path) -> N
         result = CliRunner().invoke(app, args, terminal_width=200)
     assert result.exit_code == 0, result.output
     assert re.search(r"cross-validated AUC\s+0\.[6-9]\d+\s+\(3 folds", result.output)
-    assert re.search(r"Tag\s.*dropped: predicts the outcome", result.output)
+    assert re.search(r"Tag\s.*dropped: predicts", result.output)
     assert re.search(r"minutes\s.*kept", result.output)
     assert "not used: lead_id (identifier" in result.output
 

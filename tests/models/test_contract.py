@@ -41,7 +41,13 @@ MODELS: list[tuple[type[Estimator], dict[str, object], Callable[..., object]]] =
     ),
     (
         ConversionModel,
-        {"exclude": ["call_notes"], "max_auc": 0.9, "random_state": 3},
+        {
+            "exclude": ["call_notes"],
+            "max_auc": 0.9,
+            "max_retained_share": 0.3,
+            "min_proxy_auc": 0.65,
+            "random_state": 3,
+        },
         lambda model, data: model.predict_proba(data),
     ),
 ]

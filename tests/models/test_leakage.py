@@ -155,3 +155,85 @@ def test_invalid_target_rejected(
     frame, _ = examples
     with pytest.raises(InputError, match=message):
         screen_columns(frame, target)
+
+
+def with_follow_up(frame: pd.DataFrame, y: pd.Series) -> pd.DataFrame:
+    """Add a status tag, decisive where filled, and a rating entered with it.
+
+    Staff fill both in during follow-up, for half of the rows. The rating agrees
+    with the tag three times in four, so it scores well alone but carries no
+    information on the outcome once the tag is known.
+    """
+    rng = np.random.default_rng(4)
+    filled = rng.random(N) < 0.5
+    tag = np.where(y == 1, "closed won", "lost")
+    agrees = rng.random(N) < 0.75
+    rating = np.where((y == 1) == agrees, "hot", "cold")
+    return frame.assign(
+        tag=pd.Series(tag).where(filled), rating=pd.Series(rating).where(filled)
+    )
+
+
+def test_proxy_of_partial_leak_dropped(
+    examples: tuple[pd.DataFrame, pd.Series],
+) -> None:
+    frame = with_follow_up(*examples)
+    y = examples[1]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = screen_columns(frame, y)
+    messages = [str(w.message) for w in caught if w.category is LeakageWarning]
+    scores = report.scores.set_index("column")
+    assert [finding.column for finding in report.dropped] == ["tag", "rating"]
+    assert messages[1].startswith("column 'rating' dropped")
+    assert "proxy of 'tag'" in messages[1]
+    assert scores.loc["rating", "auc"] >= 0.6
+    assert scores.loc["rating", "auc"] < 0.95
+    assert scores.loc["rating", "retained_share"] < 0.1
+    assert scores.loc["rating", "proxy_of"] == "tag"
+
+
+def test_strong_honest_column_not_proxy(
+    examples: tuple[pd.DataFrame, pd.Series],
+) -> None:
+    frame = with_follow_up(*examples)
+    y = examples[1]
+    report = screen_columns(frame, y, warn=False)
+    scores = report.scores.set_index("column")
+    # "score" is stronger alone than the rating, but it acts on the outcome on
+    # every row, the rows without a tag included.
+    assert scores.loc["score", "auc"] > scores.loc["rating", "auc"]
+    assert scores.loc["score", "retained_share"] > 0.7
+    assert report.kept == ["score", "channel", "noise"]
+
+
+@pytest.mark.parametrize(
+    ("options", "dropped"),
+    [
+        pytest.param({}, ["tag", "rating"], id="defaults"),
+        pytest.param({"min_proxy_auc": 0.99}, ["tag"], id="rating-too-weak"),
+        pytest.param({"max_auc": 1.01}, [], id="no-partial-leak"),
+        pytest.param({"exclude": ["tag"]}, ["tag", "rating"], id="tag-declared"),
+    ],
+)
+def test_proxy_rule_options(
+    examples: tuple[pd.DataFrame, pd.Series],
+    options: dict[str, object],
+    dropped: list[str],
+) -> None:
+    frame = with_follow_up(*examples)
+    y = examples[1]
+    found, _ = screen_quietly(frame, y, **options)
+    assert found == dropped
+
+
+def test_full_leak_has_no_proxies(examples: tuple[pd.DataFrame, pd.Series]) -> None:
+    frame, y = examples
+    # A copy of the outcome on every row leaves nothing open: once it is known,
+    # every column's information on the outcome vanishes, honest or not.
+    frame = frame.assign(outcome_copy=y * 2.0 + 1.0)
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        report = screen_columns(frame, y)
+    assert [finding.column for finding in report.dropped] == ["outcome_copy"]
+    assert report.scores["retained_share"].isna().all()

@@ -106,8 +106,9 @@ def conversion(
     config: Path | None = typer.Option(
         None,
         "--config",
-        help="cartera.toml with the column mapping of the leads and "
-        "[conversion] exclude.",
+        help="cartera.toml with the column mapping of the leads and the "
+        "[conversion] leakage settings (exclude, max_retained_share, "
+        "min_proxy_auc).",
     ),
 ) -> None:
     """Print the cross-validated AUC of the conversion model and the leakage report."""
@@ -118,9 +119,15 @@ def conversion(
     settings = _load_config(config) if config else None
     source = input_path(leads, settings or _load_config(None), "leads")
     table = _read(source, "leads", settings)
-    if settings is not None:
-        exclude = [*settings.conversion.exclude, *exclude]
-    evaluation = cross_validate_conversion(table, target, folds=folds, exclude=exclude)
+    guard = (settings or _load_config(None)).conversion
+    evaluation = cross_validate_conversion(
+        table,
+        target,
+        folds=folds,
+        exclude=[*guard.exclude, *exclude],
+        max_retained_share=guard.max_retained_share,
+        min_proxy_auc=guard.min_proxy_auc,
+    )
     fold_text = ", ".join(f"{auc:.4f}" for auc in evaluation.fold_auc)
     _print(f"cross-validated AUC  {evaluation.auc:.4f}  ({folds} folds: {fold_text})")
     console.out.print(_leakage_table(evaluation.report))
@@ -178,17 +185,19 @@ def _leakage_table(report: LeakageReport) -> Table:
 
     view = Table(title="leakage report: each column scored alone")
     view.add_column("column")
-    for name in ("AUC", "AUC where filled", "filled"):
+    for name in ("AUC", "AUC where filled", "filled", "retained"):
         view.add_column(name, justify="right")
     view.add_column("verdict")
     scores = report.scores.sort_values("auc", ascending=False)
     for row in scores.to_dict("records"):
         filled_auc = row["auc_filled"]
+        retained = row["retained_share"]
         view.add_row(
             str(row["column"]),
             f"{row['auc']:.3f}",
             "" if pd.isna(filled_auc) else f"{filled_auc:.3f}",
             f"{row['filled_share']:.0%}",
+            "" if pd.isna(retained) else f"{retained:.2f}",
             f"dropped: {row['reason']}" if row["dropped"] else "kept",
         )
     return view

@@ -7,8 +7,10 @@ Rules:
 2. Identifier columns (one distinct value per row) and constant columns carry no
    signal and are not features.
 3. Every other column goes through the leakage guard
-   (:mod:`cartera.models.leakage`) before training. Columns the caller knows are
-   filled in after follow-up are passed in ``exclude``.
+   (:mod:`cartera.models.leakage`) before training. The guard finds a status tag
+   entered after follow-up and the fields filled in with it. A follow-up field
+   that is tied to no such tag looks like an honest column, so the caller passes
+   it in ``exclude``.
 4. The model is gradient boosting with native categorical splits, calibrated by
    isotonic regression over cross-validation folds.
 """
@@ -32,7 +34,12 @@ from cartera.errors import InputError, LeakageWarning, ModelError
 from cartera.models._columns import is_text, parse_numeric_text
 from cartera.models._threads import single_thread
 from cartera.models.base import Estimator
-from cartera.models.leakage import LeakageReport, screen_columns
+from cartera.models.leakage import (
+    MAX_RETAINED_SHARE,
+    MIN_PROXY_AUC,
+    LeakageReport,
+    screen_columns,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +103,11 @@ class ConversionModel(Estimator):
         Columns recorded after the outcome that the data cannot reveal as such.
     max_auc
         Single-column AUC from which the leakage guard drops a column.
+    max_retained_share
+        Retained share given a partial leak up to which the guard drops a column
+        as its proxy (rule 6 of :mod:`cartera.models.leakage`).
+    min_proxy_auc
+        Single-column AUC from which the guard tests a column as a proxy.
     random_state
         Seed of the guard's folds, the boosting and the calibration.
 
@@ -119,10 +131,14 @@ class ConversionModel(Estimator):
         self,
         exclude: Iterable[str] = (),
         max_auc: float = 0.95,
+        max_retained_share: float = MAX_RETAINED_SHARE,
+        min_proxy_auc: float = MIN_PROXY_AUC,
         random_state: int = 0,
     ) -> None:
         self.exclude = exclude
         self.max_auc = max_auc
+        self.max_retained_share = max_retained_share
+        self.min_proxy_auc = min_proxy_auc
         self.random_state = random_state
 
     def fit(self, leads: pd.DataFrame, target: str = "converted") -> Self:
@@ -152,6 +168,8 @@ class ConversionModel(Estimator):
             y,
             exclude=tuple(self.exclude),
             max_auc=self.max_auc,
+            max_retained_share=self.max_retained_share,
+            min_proxy_auc=self.min_proxy_auc,
             random_state=self.random_state,
         )
         self.features_ = list(self.leakage_report_.kept)
@@ -251,12 +269,16 @@ def cross_validate_conversion(
     *,
     folds: int = 5,
     exclude: Iterable[str] = (),
+    max_retained_share: float = MAX_RETAINED_SHARE,
+    min_proxy_auc: float = MIN_PROXY_AUC,
     random_state: int = 0,
 ) -> ConversionEvaluation:
     """Return the out-of-fold AUC of :class:`ConversionModel`.
 
     The leakage guard runs inside each fold on its training rows, so the columns
     it drops are chosen without the held-out fold's outcomes.
+    ``max_retained_share`` and ``min_proxy_auc`` set its proxy rule, as in
+    :class:`ConversionModel`.
 
     Raises
     ------
@@ -279,7 +301,12 @@ def cross_validate_conversion(
     out_of_fold = np.empty(len(leads))
     fold_auc = []
     for train, test in splitter.split(leads, y):
-        model = ConversionModel(exclude=exclude, random_state=random_state)
+        model = ConversionModel(
+            exclude=exclude,
+            max_retained_share=max_retained_share,
+            min_proxy_auc=min_proxy_auc,
+            random_state=random_state,
+        )
         # Each fold repeats the guard, so its warnings are given once, after the folds.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", LeakageWarning)
@@ -291,7 +318,12 @@ def cross_validate_conversion(
     frame = clean_leads(leads.drop(columns=target))
     candidates, dropped = _candidate_columns(frame)
     report = screen_columns(
-        frame[candidates], y, exclude=exclude, random_state=random_state
+        frame[candidates],
+        y,
+        exclude=exclude,
+        max_retained_share=max_retained_share,
+        min_proxy_auc=min_proxy_auc,
+        random_state=random_state,
     )
     return ConversionEvaluation(
         auc=float(roc_auc_score(y, out_of_fold)),

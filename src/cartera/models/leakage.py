@@ -16,11 +16,39 @@ when any of these holds:
    share of late invoices computed over the whole ledger, the invoice itself
    included): its rank correlation with the per-group outcome mean reaches
    ``max_group_correlation``.
+6. It is a proxy of a partial leak. A partial leak is a dropped column that is
+   near perfect where it is filled but not on all rows (for example a status tag
+   that staff enter during follow-up). A proxy is a column with an AUC of at
+   least ``min_proxy_auc`` alone whose retained share given the partial leak
+   (defined below) is at most ``max_retained_share``. Its information on the
+   outcome nearly vanishes once the partial leak is known.
 
-Rule 4 cannot tell a strong honest column from a mild leak. A column filled in
-during follow-up that predicts no better than honest columns do (on the X
-Education leads, ``Total Time Spent on Website`` alone scores an AUC of about
-0.77) passes the screen, so callers pass such columns in ``exclude``.
+The retained share of column ``X`` given a partial leak ``T`` compares what
+``X`` still tells about the outcome ``Y`` once ``T`` is known with what the
+outcome itself keeps open::
+
+    retained_share = [I(X; Y | T) / I(X; Y)] / [H(Y | T) / H(Y)]
+
+with mutual information ``I`` and entropy ``H`` computed on the same levels that
+rule 4 encodes. A column recorded before the outcome acts on the outcome, so it
+keeps roughly as large a share of its information as the outcome keeps of its
+uncertainty: a retained share near 1. A column filled in during the same
+follow-up as ``T`` reaches the outcome only through that follow-up, so its
+information is carried by ``T`` and the share is near 0. On the X Education
+leads, ``Tags`` leaves 43% of the outcome's uncertainty open. ``Lead Quality``
+and ``Lead Profile`` have a retained share of 0.16 and 0.17, while the honest
+columns with an AUC of 0.6 or more alone have 0.7 or more (``Lead Origin``
+0.76, ``Total Time Spent on Website`` 1.0). A column whose AUC alone is below
+``min_proxy_auc`` is not tested, because the ratio of two near-zero amounts of
+information is noise. A leak that is near perfect on all rows leaves nothing
+open, so every column would look like its proxy. Rule 6 skips such a leak.
+
+Rules 4 and 6 cannot catch a follow-up field that is not tied to a partial leak.
+On the X Education leads, ``Last Activity`` and ``Last Notable Activity`` are
+recorded after follow-up, but alone they score an AUC of 0.72 and 0.70, and
+their retained shares given ``Tags`` (1.5 and 2.3) are as high as those of the
+honest columns (0.76 to 2.0), because they carry information that ``Tags`` does
+not. Callers pass such columns in ``exclude``.
 
 scikit-learn's ``TargetEncoder`` cross-fits the same encoding, but it needs
 category-typed input and drops the missing level that rule 4 scores. The
@@ -34,10 +62,11 @@ import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import roc_auc_score
+from sklearn.metrics import mutual_info_score, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
 from cartera.errors import InputError, LeakageWarning
@@ -54,6 +83,11 @@ _SETTLEMENT_NAME = re.compile(
 
 # Quantile bins of a numeric column before it is target-encoded.
 NUMERIC_BINS = 20
+# Rule 6 defaults. On the X Education leads, in each of five training folds, the
+# proxies of "Tags" have a retained share of at most 0.21 and the honest columns
+# with an AUC of 0.6 or more alone have 0.71 or more.
+MAX_RETAINED_SHARE = 0.4
+MIN_PROXY_AUC = 0.6
 
 
 def is_settlement_field(name: str) -> bool:
@@ -77,11 +111,14 @@ class LeakageReport:
     ----------
     scores
         One row per screened column: ``column, auc, auc_filled, filled_share,
-        group_correlation, dropped, reason``. ``auc`` is the out-of-fold AUC of
-        the column alone over all rows (missing values as their own level),
-        ``auc_filled`` the same over the rows where it has a value.
+        group_correlation, retained_share, proxy_of, dropped, reason``. ``auc``
+        is the out-of-fold AUC of the column alone over all rows (missing values
+        as their own level), ``auc_filled`` the same over the rows where it has a
+        value. ``retained_share`` is the lowest retained share of the column
+        given a partial leak (rule 6), ``proxy_of`` that partial leak; both are
+        blank when no column is a partial leak.
     dropped
-        The dropped columns with their reasons, in screening order.
+        The dropped columns with their reasons, in input order.
     kept
         The columns left for the model, in input order.
     """
@@ -89,6 +126,19 @@ class LeakageReport:
     scores: pd.DataFrame
     dropped: list[LeakageFinding] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+
+
+_SCORE_COLUMNS = [
+    "column",
+    "auc",
+    "auc_filled",
+    "filled_share",
+    "group_correlation",
+    "retained_share",
+    "proxy_of",
+    "dropped",
+    "reason",
+]
 
 
 def screen_columns(
@@ -100,6 +150,8 @@ def screen_columns(
     groups: pd.Series | None = None,
     max_auc: float = 0.95,
     max_group_correlation: float = 0.9,
+    max_retained_share: float = MAX_RETAINED_SHARE,
+    min_proxy_auc: float = MIN_PROXY_AUC,
     min_filled: int = 30,
     folds: int = 5,
     random_state: int = 0,
@@ -126,6 +178,11 @@ def screen_columns(
     max_group_correlation
         Absolute Spearman correlation with the group outcome mean from which a
         column counts as a group average of the outcome (rule 5).
+    max_retained_share
+        Retained share given a partial leak up to which a column counts as its
+        proxy (rule 6).
+    min_proxy_auc
+        Single-column AUC from which a column is tested as a proxy (rule 6).
     min_filled
         Filled rows needed before ``auc_filled`` is used.
     folds, random_state
@@ -150,8 +207,7 @@ def screen_columns(
         else None
     )
 
-    rows = []
-    report = LeakageReport(scores=pd.DataFrame())
+    rows: list[dict[str, Any]] = []
     for column in frame.columns:
         values = frame[column]
         auc, auc_filled, filled_share = _single_column_auc(
@@ -173,34 +229,116 @@ def screen_columns(
                 "auc_filled": auc_filled,
                 "filled_share": filled_share,
                 "group_correlation": correlation,
+                "retained_share": np.nan,
+                "proxy_of": "",
                 "dropped": reason is not None,
                 "reason": reason or "",
             }
         )
-        if reason is None:
-            report.kept.append(column)
+    _screen_proxies(
+        frame,
+        y,
+        rows,
+        max_auc=max_auc,
+        max_retained_share=max_retained_share,
+        min_proxy_auc=min_proxy_auc,
+    )
+
+    report = LeakageReport(scores=pd.DataFrame(rows, columns=_SCORE_COLUMNS))
+    for row in rows:
+        name: str = row["column"]
+        reason = str(row["reason"])
+        if not row["dropped"]:
+            report.kept.append(name)
             continue
-        report.dropped.append(LeakageFinding(column, reason))
-        logger.info("leakage guard dropped column %r: %s", column, reason)
+        report.dropped.append(LeakageFinding(name, reason))
+        logger.info("leakage guard dropped column %r: %s", name, reason)
         if warn:
             warnings.warn(
-                f"column {column!r} dropped from the features: {reason}",
+                f"column {name!r} dropped from the features: {reason}",
                 LeakageWarning,
                 stacklevel=2,
             )
-    report.scores = pd.DataFrame(
-        rows,
-        columns=[
-            "column",
-            "auc",
-            "auc_filled",
-            "filled_share",
-            "group_correlation",
-            "dropped",
-            "reason",
-        ],
-    )
     return report
+
+
+def _screen_proxies(
+    frame: pd.DataFrame,
+    y: pd.Series,
+    rows: list[dict[str, Any]],
+    *,
+    max_auc: float,
+    max_retained_share: float,
+    min_proxy_auc: float,
+) -> None:
+    """Score every column against the partial leaks and apply rule 6, in place.
+
+    The retained share is reported for every column that is not itself a partial
+    leak, but only kept columns with an AUC of ``min_proxy_auc`` or more alone
+    are dropped by it.
+    """
+    outcome = y.to_numpy()
+    leaks = [
+        _PartialLeak.of(row["column"], frame[row["column"]], outcome)
+        for row in rows
+        if row["dropped"] and row["auc_filled"] >= max_auc > row["auc"]
+    ]
+    if not leaks:
+        return
+
+    names = {leak.column for leak in leaks}
+    for row in rows:
+        if row["column"] in names:
+            continue
+        codes = _level_codes(frame[row["column"]])
+        shares = {leak.column: leak.retained_share(codes, outcome) for leak in leaks}
+        shares = {name: share for name, share in shares.items() if not np.isnan(share)}
+        if not shares:
+            continue
+        closest = min(shares, key=shares.__getitem__)
+        share = shares[closest]
+        row["retained_share"] = share
+        row["proxy_of"] = closest
+        tested = not row["dropped"] and row["auc"] >= min_proxy_auc
+        if tested and share <= max_retained_share:
+            row["dropped"] = True
+            row["reason"] = (
+                f"proxy of {closest!r}, which is near perfect where filled: "
+                f"once {closest!r} is known it keeps a share of {share:.2f} of "
+                f"its information on the outcome (limit {max_retained_share:.2f})"
+            )
+
+
+@dataclass(frozen=True)
+class _PartialLeak:
+    """Level codes of a partial leak ``T`` and what it tells about the outcome."""
+
+    column: str
+    codes: np.ndarray
+    information: float  # I(T; Y), in nats
+    open_share: float  # H(Y | T) / H(Y)
+
+    @classmethod
+    def of(cls, column: str, values: pd.Series, y: np.ndarray) -> _PartialLeak:
+        codes = _level_codes(values)
+        information = float(mutual_info_score(codes, y))
+        open_share = 1.0 - information / float(mutual_info_score(y, y))
+        return cls(column, codes, information, open_share)
+
+    def retained_share(self, codes: np.ndarray, y: np.ndarray) -> float:
+        """Return ``[I(X;Y|T) / I(X;Y)] / [H(Y|T) / H(Y)]`` for X = ``codes``."""
+        information = float(mutual_info_score(codes, y))
+        if information <= 0 or self.open_share <= 0:
+            return np.nan
+        # I(X; Y | T) = I((X, T); Y) - I(T; Y), by the chain rule.
+        joint = codes.astype(np.int64) * (int(self.codes.max()) + 1) + self.codes
+        conditional = float(mutual_info_score(joint, y)) - self.information
+        return max(conditional, 0.0) / information / self.open_share
+
+
+def _level_codes(values: pd.Series) -> np.ndarray:
+    """Return integer codes of the levels that rule 4 encodes."""
+    return pd.factorize(_levels(values))[0]
 
 
 def _binary_target(frame: pd.DataFrame, target: pd.Series) -> pd.Series:
