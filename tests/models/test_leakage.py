@@ -9,7 +9,11 @@ import pandas as pd
 import pytest
 
 from cartera.errors import InputError, LeakageWarning
-from cartera.models.leakage import is_settlement_field, screen_columns
+from cartera.models.leakage import (
+    is_settlement_field,
+    is_snapshot_field,
+    screen_columns,
+)
 
 N = 600
 
@@ -128,6 +132,39 @@ def test_group_average_of_outcome_dropped(
     dropped, messages = screen_quietly(frame, y, groups=groups)
     assert dropped == ["customer_late_share"]
     assert "group average of the outcome" in messages[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Last Activity", True),
+        ("Last Notable Activity", True),
+        ("LastContactDate", True),
+        ("latest_stage", True),
+        ("Última gestión", True),
+        ("fecha_ultima_llamada", True),
+        ("most recent channel", True),
+        ("Last Name", False),
+        ("LastName", False),
+        ("What is your current occupation", False),
+        ("Lead Source", False),
+        ("Total Time Spent on Website", False),
+        ("lastly", False),
+    ],
+    ids=lambda value: str(value),
+)
+def test_snapshot_field_names(name: str, expected: bool) -> None:
+    assert is_snapshot_field(name) is expected
+
+
+def test_snapshot_field_dropped_whatever_score(
+    examples: tuple[pd.DataFrame, pd.Series],
+) -> None:
+    frame, y = examples
+    frame = frame.rename(columns={"channel": "Last Channel"})
+    dropped, messages = screen_quietly(frame, y)
+    assert dropped == ["Last Channel"]
+    assert "named for the latest state" in messages[0]
 
 
 def test_declared_column_dropped(examples: tuple[pd.DataFrame, pd.Series]) -> None:

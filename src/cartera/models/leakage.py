@@ -7,7 +7,11 @@ when any of these holds:
 1. It is a settlement field (paid date, days to pay or settle, days late, paid
    amount, status). Those are known only once the outcome is, so they are never
    features, whatever their score.
-2. The caller declared it as recorded after the outcome.
+2. The caller declared it as recorded after the outcome, or its name says it
+   holds the latest state of something (``Last Activity``, ``LastContactDate``,
+   ``última gestión``; see :func:`is_snapshot_field`). Such a field holds its
+   value on the day the file was exported, so for a past outcome it was
+   recorded after the outcome.
 3. It is a date, and for most rows it falls on or after the outcome date.
 4. Scored alone, it predicts the outcome almost perfectly: the out-of-fold AUC of
    the column's own target encoding reaches ``max_auc``, over all rows or over
@@ -48,7 +52,9 @@ On the X Education leads, ``Last Activity`` and ``Last Notable Activity`` are
 recorded after follow-up, but alone they score an AUC of 0.72 and 0.70, and
 their retained shares given ``Tags`` (1.5 and 2.3) are as high as those of the
 honest columns (0.76 to 2.0), because they carry information that ``Tags`` does
-not. Callers pass such columns in ``exclude``.
+not. Their names give them away, so rule 2 drops them. A follow-up field with
+neither such a name nor a tie to a partial leak passes every rule, and callers
+pass it in ``exclude``.
 
 scikit-learn's ``TargetEncoder`` cross-fits the same encoding, but it needs
 category-typed input and drops the missing level that rule 4 scores. The
@@ -59,6 +65,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -81,6 +88,10 @@ _SETTLEMENT_NAME = re.compile(
     r"|status|isopen|collected|writeoff|writtenoff"
 )
 
+# Words that name the latest state of something: such a column holds its value
+# on the day the file was exported, which for a past outcome is after it.
+_SNAPSHOT_WORDS = frozenset({"last", "latest", "ultimo", "ultima"})
+
 # Quantile bins of a numeric column before it is target-encoded.
 NUMERIC_BINS = 20
 # Rule 6 defaults. On the X Education leads, in each of five training folds, the
@@ -93,6 +104,28 @@ MIN_PROXY_AUC = 0.6
 def is_settlement_field(name: str) -> bool:
     """Return whether a column name names a settlement field (rule 1)."""
     return bool(_SETTLEMENT_NAME.search(re.sub(r"[^a-z0-9]", "", name.lower())))
+
+
+def is_snapshot_field(name: str) -> bool:
+    """Return whether a column name names the latest state of something (rule 2).
+
+    The name has the word ``last``, ``latest``, ``último`` or ``última``
+    (accents ignored), or the words ``most recent``, as in ``Last Activity``,
+    ``LastContactDate`` or ``última gestión``. A surname (``Last Name``,
+    ``LastName``) is not a snapshot.
+    """
+    folded = unicodedata.normalize("NFKD", name)
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    # Split camel case, then anything that is not a letter or digit.
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", folded)
+    words = [w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w]
+    for index, word in enumerate(words):
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if word in _SNAPSHOT_WORDS and following not in ("name", "names"):
+            return True
+        if word == "most" and following == "recent":
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -377,6 +410,11 @@ def _leak_reason(
         return "settlement field, known only after the outcome"
     if column in declared:
         return "declared as recorded after the outcome"
+    if is_snapshot_field(column):
+        return (
+            "named for the latest state, which the file records when it is "
+            "exported, after the outcome"
+        )
     if outcome_date is not None and pd.api.types.is_datetime64_any_dtype(values):
         both = values.notna() & outcome_date.notna()
         share = float((values[both] >= outcome_date[both]).mean()) if both.any() else 0
