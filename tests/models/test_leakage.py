@@ -134,6 +134,28 @@ def test_group_average_of_outcome_dropped(
     assert "group average of the outcome" in messages[0]
 
 
+def test_group_average_over_later_rows_dropped(
+    examples: tuple[pd.DataFrame, pd.Series],
+) -> None:
+    # The column averages the outcome of every row of its group, including
+    # rows after the training cut-off that the guard does not see: half of
+    # the rows here. Over the training rows alone it looks like noise.
+    frame, y = examples
+    rng = np.random.default_rng(7)
+    later = pd.Series((rng.random(N) < 0.5).astype(int), index=range(N, 2 * N))
+    groups = pd.Series(np.arange(2 * N) % 200)
+    every = pd.concat([y, later])
+    rates = every.groupby(groups).mean().to_frame("the share late")
+    frame = frame.assign(customer_late_share=groups[:N].map(rates["the share late"]))
+
+    training_only, _ = screen_quietly(frame, y, groups=groups[:N])
+    dropped, messages = screen_quietly(frame, y, groups=groups[:N], group_rates=rates)
+    assert training_only == []
+    assert dropped == ["customer_late_share"]
+    assert "the share late over every row with a known outcome" in messages[0]
+    assert "rank correlation 1.000" in messages[0]
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [

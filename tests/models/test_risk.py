@@ -131,6 +131,97 @@ def test_field_case_scores_show_the_leak(ar_invoices: pd.DataFrame) -> None:
     assert scores.loc["PaperlessBill", "auc"] < 0.9
 
 
+def customer_average_ledger(seed: int) -> pd.DataFrame:
+    """Build 300 accounts of 3 invoices each, lateness unrelated to any column.
+
+    Invoices are issued over 2024 on net-30 terms, 40% of them late by 1 to 59
+    days. ``customer_avg_late`` is each account's share late and
+    ``customer_avg_delay`` its mean days late, both over the whole ledger, the
+    invoice itself and later invoices included.
+    """
+    rng = np.random.default_rng(seed)
+    count = 900
+    accounts = np.repeat([f"C{i:03d}" for i in range(300)], 3)
+    issue = pd.Timestamp("2024-01-01") + pd.to_timedelta(
+        rng.integers(0, 366, count), unit="D"
+    )
+    late = rng.random(count) < 0.4
+    offset = np.where(late, rng.integers(1, 60, count), -rng.integers(0, 20, count))
+    due = issue + pd.Timedelta(days=30)
+    ledger = pd.DataFrame(
+        {
+            "invoice_id": [f"I{i:04d}" for i in range(count)],
+            "account_id": accounts,
+            "issue_date": issue,
+            "due_date": due,
+            "amount": rng.uniform(50, 500, count).round(2),
+            "paid_date": due + pd.to_timedelta(offset, unit="D"),
+            "disputed": False,
+        }
+    )
+    per_account = pd.DataFrame({"late": late, "delay": np.clip(offset, 0, None)})
+    averages = per_account.groupby(accounts).transform("mean")
+    return ledger.assign(
+        customer_avg_late=averages["late"].to_numpy(),
+        customer_avg_delay=averages["delay"].to_numpy(),
+    )
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2], ids=lambda seed: f"seed{seed}")
+@pytest.mark.parametrize(
+    ("column", "measure"),
+    [
+        pytest.param("customer_avg_late", "share late", id="share-late"),
+        pytest.param("customer_avg_delay", "mean days late", id="mean-days-late"),
+    ],
+)
+def test_customer_average_over_ledger_dropped(
+    seed: int, column: str, measure: str
+) -> None:
+    # The field case: a customer average over the whole ledger, the invoice
+    # itself included. On seed 0 it raised the test AUC from 0.49 to 0.92 while
+    # the guard compared it with the training rows alone, where its rank
+    # correlation is 0.73 to 0.77.
+    ledger = customer_average_ledger(seed).drop(
+        columns=({"customer_avg_late", "customer_avg_delay"} - {column})
+    )
+    test_from = date(2024, 9, 1)
+    with pytest.warns(LeakageWarning) as caught:
+        leaky = evaluate_late_payment(ledger, test_from)
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 1
+    assert f"{column!r} dropped" in messages[0]
+    assert f"{measure} over every row with a known outcome" in messages[0]
+
+    honest = evaluate_late_payment(ledger.drop(columns=column), test_from)
+    assert leaky.auc == honest.auc
+    assert leaky.auc < 0.6
+
+
+@pytest.mark.realdata
+def test_honest_credit_rating_kept(ar_invoices: pd.DataFrame) -> None:
+    # A rating in five grades from each account's share late in 2012, with
+    # noise: recorded before the test period and related to lateness, so not a
+    # leak. Its rank correlation with the share late is 0.81 over the training
+    # rows and 0.80 over the whole ledger, and 0.80 with the mean days late.
+    late = (ar_invoices["paid_date"] > ar_invoices["due_date"]).astype("float64")
+    year_2012 = ar_invoices["issue_date"] < pd.Timestamp("2013-01-01")
+    share_2012 = late[year_2012].groupby(ar_invoices["account_id"]).mean()
+    noise = np.random.default_rng(3).normal(scale=0.2, size=len(share_2012))
+    rating = pd.qcut(share_2012 + noise, 5, labels=False)
+    rated = ar_invoices.assign(
+        credit_rating=ar_invoices["account_id"].map(rating).astype("float64")
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = LatePaymentModel().fit(rated, TEST_FROM)
+    assert "credit_rating" in model.attributes_
+    correlation = model.leakage_report_.scores.set_index("column").loc[
+        "credit_rating", "group_correlation"
+    ]
+    assert 0.5 < correlation < 0.9
+
+
 def test_fallback_uses_segment_rates(make_ledger) -> None:  # type: ignore[no-untyped-def]
     rows = []
     for account, late_days in zip("ABCDEF", (0, 20, 0, 5, 40, 0), strict=True):

@@ -19,7 +19,17 @@ when any of these holds:
 5. It reproduces the group average of the outcome (for example a customer's
    share of late invoices computed over the whole ledger, the invoice itself
    included): its rank correlation with the per-group outcome mean reaches
-   ``max_group_correlation``.
+   ``max_group_correlation``. The mean is taken over the training rows and,
+   when the caller passes ``group_rates``, over every row of the file whose
+   outcome is known, later rows included (for invoices, the share late and the
+   mean days late). A file exported after the training
+   cut-off holds averages over outcomes that came later. Against the training
+   rows alone such an average looks noisy, but against the mean over the whole
+   file it matches exactly. For a share late over three invoices per customer,
+   with two thirds of the invoices in training, the rank correlation is 0.73 to
+   0.77 with the first mean and 1.0 with the second. Later outcomes can only
+   make the guard drop a column, never give the model a value, so the model
+   stays trained on the past.
 6. It is a proxy of a partial leak. A partial leak is a dropped column that is
    near perfect where it is filled but not on all rows (for example a status tag
    that staff enter during follow-up). A proxy is a column with an AUC of at
@@ -181,6 +191,7 @@ def screen_columns(
     exclude: Iterable[str] = (),
     outcome_date: pd.Series | None = None,
     groups: pd.Series | None = None,
+    group_rates: pd.DataFrame | None = None,
     max_auc: float = 0.95,
     max_group_correlation: float = 0.9,
     max_retained_share: float = MAX_RETAINED_SHARE,
@@ -206,6 +217,13 @@ def screen_columns(
     groups
         Group of each row (for invoices, the account). Without it rule 5 is
         skipped.
+    group_rates
+        Outcome averages of each group, indexed by group with one column per
+        measure, over every row of the file whose outcome is known, including
+        rows left out of ``frame`` (for invoices, the share late and the mean
+        days late of each account over all its settled invoices). Rule 5
+        compares each column with them as well as with the mean of ``target``
+        over ``frame``'s rows.
     max_auc
         Single-column AUC from which a column counts as near perfect (rule 4).
     max_group_correlation
@@ -234,11 +252,7 @@ def screen_columns(
     """
     y = _binary_target(frame, target)
     declared = set(exclude)
-    group_mean = (
-        y.groupby(groups.reindex(frame.index)).transform("mean")
-        if groups is not None
-        else None
-    )
+    group_means = _group_means(y, groups, group_rates)
 
     rows: list[dict[str, Any]] = []
     for column in frame.columns:
@@ -246,7 +260,7 @@ def screen_columns(
         auc, auc_filled, filled_share = _single_column_auc(
             values, y, min_filled=min_filled, folds=folds, random_state=random_state
         )
-        correlation = _group_correlation(values, group_mean)
+        correlation, over = _group_correlation(values, group_means)
         reason = _leak_reason(
             column,
             values,
@@ -254,6 +268,7 @@ def screen_columns(
             outcome_date=outcome_date,
             scores=(auc, auc_filled, correlation),
             limits=(max_auc, max_group_correlation),
+            group_mean_over=over,
         )
         rows.append(
             {
@@ -402,6 +417,7 @@ def _leak_reason(
     outcome_date: pd.Series | None,
     scores: tuple[float, float, float],
     limits: tuple[float, float],
+    group_mean_over: str,
 ) -> str | None:
     """Return why ``column`` leaks (rules 1-5), or None when it passes."""
     auc, auc_filled, correlation = scores
@@ -429,8 +445,9 @@ def _leak_reason(
         )
     if correlation >= max_group_correlation:
         return (
-            f"reproduces the group average of the outcome "
-            f"(rank correlation {correlation:.3f}, limit {max_group_correlation:.2f})"
+            f"reproduces the group average of {group_mean_over} "
+            f"(rank correlation {correlation:.3f}, "
+            f"limit {max_group_correlation:.2f})"
         )
     return None
 
@@ -484,9 +501,34 @@ def _auc(y: np.ndarray, scores: np.ndarray) -> float:
     return max(auc, 0.5)
 
 
-def _group_correlation(values: pd.Series, group_mean: pd.Series | None) -> float:
-    if group_mean is None:
-        return np.nan
+def _group_means(
+    y: pd.Series, groups: pd.Series | None, group_rates: pd.DataFrame | None
+) -> dict[str, pd.Series]:
+    """Return the per-group outcome averages of rule 5, keyed by what they cover."""
+    if groups is None:
+        return {}
+    aligned = groups.reindex(y.index)
+    means = {"the outcome over the training rows": y.groupby(aligned).transform("mean")}
+    if group_rates is not None:
+        for measure in group_rates.columns:
+            rates = aligned.map(group_rates[measure]).astype("float64")
+            means[f"{measure} over every row with a known outcome"] = rates
+    return means
+
+
+def _group_correlation(
+    values: pd.Series, group_means: dict[str, pd.Series]
+) -> tuple[float, str]:
+    """Return the highest rank correlation with a group mean, and that mean's rows."""
+    best, over = np.nan, ""
+    for rows, group_mean in group_means.items():
+        correlation = _rank_correlation(values, group_mean)
+        if not np.isnan(correlation) and not correlation <= best:
+            best, over = correlation, rows
+    return best, over
+
+
+def _rank_correlation(values: pd.Series, group_mean: pd.Series) -> float:
     if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
         return np.nan
     both = values.notna() & group_mean.notna()

@@ -158,7 +158,7 @@ class LatePaymentModel(Estimator):
             )
 
         self.as_of_ = as_of
-        self._select_attributes(train, late)
+        self._select_attributes(train, late, _account_lateness(invoices))
         features, _ = self._features(invoices, invoices["issue_date"])
         features = features.loc[train.index]
         # A column with no value in training (no dispute flag in the ledger, no
@@ -249,7 +249,9 @@ class LatePaymentModel(Estimator):
         )
         return out
 
-    def _select_attributes(self, train: pd.DataFrame, late: pd.Series) -> None:
+    def _select_attributes(
+        self, train: pd.DataFrame, late: pd.Series, account_lateness: pd.DataFrame
+    ) -> None:
         """Screen attribute columns and learn categories and fallback segments."""
         candidates = [c for c in train.columns if c not in _CANONICAL]
         attributes = train[candidates].apply(parse_numeric_text)
@@ -258,6 +260,7 @@ class LatePaymentModel(Estimator):
             late,
             outcome_date=train["paid_date"],
             groups=train["account_id"],
+            group_rates=account_lateness,
             random_state=self.random_state,
         )
         self.leakage_report_ = report
@@ -378,6 +381,24 @@ def _check_columns(invoices: pd.DataFrame, *, need_paid: bool) -> None:
                 f"(dtype {invoices[column].dtype})",
                 hint="read the invoices with cartera.io.read_table",
             )
+
+
+def _account_lateness(invoices: pd.DataFrame) -> pd.DataFrame:
+    """Return each account's share late and mean days late over the whole ledger.
+
+    Every settled invoice counts, also those settled after the training
+    cut-off. The leakage guard compares attributes with these averages (its
+    rule 5). They are never features.
+    """
+    settled = invoices[invoices["paid_date"].notna()]
+    late_days = days_late(settled)
+    measures = pd.DataFrame(
+        {
+            "the share late": (late_days > 0).astype("float64"),
+            "the mean days late": late_days,
+        }
+    )
+    return measures.groupby(settled["account_id"]).mean()
 
 
 def _feature_dates(invoices: pd.DataFrame, as_of: date | None) -> pd.Series:
