@@ -303,6 +303,20 @@ def test_leads_alone_ranked_by_conversion(tmp_path: Path) -> None:
     assert tiers[1] > tiers[2] > tiers[3]
 
 
+def test_leads_unknown_exclude_stops_run(tmp_path: Path) -> None:
+    options = RunOptions(
+        out=tmp_path / "out",
+        inputs={"leads": _leads_file(tmp_path, open_share=0.3)},
+        report=False,
+    )
+    config = Config.model_validate({"conversion": {"exclude": ["Visits"]}})
+    with pytest.raises(InputError) as raised:
+        prioritize(options, config)
+    assert "excluded column 'Visits' is not a column of" in raised.value.message
+    assert "close matches: 'visits'" in raised.value.message
+    assert "[conversion] exclude of cartera.toml" in str(raised.value.hint)
+
+
 def test_purchases_converted_to_reporting() -> None:
     from cartera.pipeline import _in_reporting_currency
 

@@ -450,8 +450,18 @@ def _score_leads(
 
     if "leads" not in loaded:
         return None
+    from cartera.models.conversion import check_exclude
+
     settings = config.conversion
     leads = loaded["leads"].frame
+    # Checked here because the model's errors below become notes. A misspelt
+    # name must stop the run, or the follow-up field stays in the model.
+    check_exclude(
+        leads.columns,
+        settings.exclude,
+        table=str(loaded["leads"].path),
+        setting="[conversion] exclude of cartera.toml",
+    )
     known_count = (
         0 if "converted" not in leads.columns else leads["converted"].notna().sum()
     )

@@ -120,3 +120,35 @@ def test_evaluate_conversion_config_exclude(app: typer.Typer, tmp_path: Path) ->
     # Declared in the config, Tag is dropped before the guard scores it.
     assert re.search(r"Tag\s.*dropped", result.output)
     assert not re.search(r"Tag\s.*predicts the outcome", result.output)
+
+
+@pytest.mark.parametrize(
+    ("options", "config_text", "setting"),
+    [
+        pytest.param(["--exclude", "tag"], "", "--exclude", id="option"),
+        pytest.param(
+            [], '[conversion]\nexclude = ["tag"]\n', "[conversion] exclude", id="config"
+        ),
+    ],
+)
+def test_evaluate_conversion_unknown_exclude(
+    app: typer.Typer,
+    tmp_path: Path,
+    options: list[str],
+    config_text: str,
+    setting: str,
+) -> None:
+    path = tmp_path / "leads.csv"
+    write_leads(path)
+    config = tmp_path / "cartera.toml"
+    config.write_text(config_text, encoding="utf-8")
+    args = ["evaluate", "conversion", "--leads", str(path), "--folds", "2"]
+    args += [*options, "--config", str(config)]
+    result = CliRunner().invoke(app, args)
+    assert isinstance(result.exception, InputError)
+    assert result.exception.exit_code == 2
+    message = str(result.exception)
+    assert "excluded column 'tag' is not a column of" in message
+    assert "close matches: 'Tag'" in message
+    assert "'lead_id', 'converted', 'minutes', 'Tag'" in message
+    assert f"correct the name in {setting}" in message

@@ -13,6 +13,7 @@ from cartera.errors import InputError, LeakageWarning, NotFittedError
 from cartera.models.conversion import (
     ConversionModel,
     binary_target,
+    check_exclude,
     clean_leads,
     cross_validate_conversion,
 )
@@ -203,3 +204,38 @@ def test_conversion_fit_rejects(leads: pd.DataFrame, target: str, message: str) 
 def test_cross_validation_rejects_bad_folds() -> None:
     with pytest.raises(InputError, match="into 1 folds"):
         cross_validate_conversion(synthetic_leads(), folds=1)
+
+
+@pytest.mark.parametrize(
+    ("exclude", "matches"),
+    [
+        pytest.param(["Source"], "close matches: 'source'", id="case"),
+        pytest.param(["minuts"], "close matches: 'minutes'", id="typo"),
+        pytest.param(["referrer"], "not a column of the leads table. Its", id="none"),
+    ],
+)
+def test_unknown_excluded_column_rejected(exclude: list[str], matches: str) -> None:
+    leads = synthetic_leads()
+    with pytest.raises(InputError, match=matches) as raised:
+        ConversionModel(exclude=exclude).fit(leads)
+    message = raised.value.message
+    assert f"excluded column {exclude[0]!r}" in message
+    assert "Its columns are: 'lead_id', 'minutes', 'source', 'converted'" in message
+    assert "exactly, in the same case" in str(raised.value.hint)
+    with pytest.raises(InputError, match=matches):
+        cross_validate_conversion(leads, folds=2, exclude=exclude)
+
+
+def test_check_exclude_names_setting() -> None:
+    with pytest.raises(InputError) as raised:
+        check_exclude(
+            ["Tags", "Lead Quality"],
+            ["Tags", "Lead quality"],
+            table="leads.csv",
+            setting="--exclude",
+        )
+    assert raised.value.message.startswith(
+        "excluded column 'Lead quality' is not a column of leads.csv; "
+        "close matches: 'Lead Quality'."
+    )
+    assert str(raised.value.hint).startswith("correct the name in --exclude")

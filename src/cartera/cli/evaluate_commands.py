@@ -114,12 +114,19 @@ def conversion(
     """Print the cross-validated AUC of the conversion model and the leakage report."""
     from cartera.cli import console
     from cartera.cli.inputs import input_path
-    from cartera.models.conversion import cross_validate_conversion
+    from cartera.models.conversion import check_exclude, cross_validate_conversion
 
     settings = _load_config(config) if config else None
     source = input_path(leads, settings or _load_config(None), "leads")
     table = _read(source, "leads", settings)
     guard = (settings or _load_config(None)).conversion
+    check_exclude(table.columns, exclude, table=str(source), setting="--exclude")
+    check_exclude(
+        table.columns,
+        guard.exclude,
+        table=str(source),
+        setting=f"[conversion] exclude of {config or 'cartera.toml'}",
+    )
     evaluation = cross_validate_conversion(
         table,
         target,

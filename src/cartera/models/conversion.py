@@ -13,10 +13,13 @@ Rules:
    it in ``exclude``.
 4. The model is gradient boosting with native categorical splits, calibrated by
    isotonic regression over cross-validation folds.
+5. A name in ``exclude`` that is not a column of the leads table is an error,
+   because a misspelt name would leave the follow-up field among the features.
 """
 
 from __future__ import annotations
 
+import difflib
 import logging
 import warnings
 from collections.abc import Iterable
@@ -94,6 +97,51 @@ def binary_target(values: pd.Series) -> pd.Series:
     return text.isin(_TRUE).astype("int64")
 
 
+def check_exclude(
+    columns: Iterable[str],
+    exclude: Iterable[str],
+    *,
+    table: str = "the leads table",
+    setting: str = "exclude",
+) -> None:
+    """Raise when a name in ``exclude`` is not one of ``columns``.
+
+    Parameters
+    ----------
+    columns
+        Column names of the leads table.
+    exclude
+        Names the caller declared as recorded after the outcome.
+    table
+        The table as the message names it, such as its file path.
+    setting
+        Where the names were given, as the hint names it, such as ``--exclude``.
+
+    Raises
+    ------
+    InputError
+        A name is not a column. The message lists the close matches (compared
+        without regard to case) and every column of the table.
+    """
+    names = list(columns)
+    by_folded = {name.casefold(): name for name in names}
+    for name in exclude:
+        if name in names:
+            continue
+        close = difflib.get_close_matches(name.casefold(), list(by_folded), n=3)
+        suggestion = (
+            f"; close matches: {', '.join(repr(by_folded[c]) for c in close)}"
+            if close
+            else ""
+        )
+        raise InputError(
+            f"excluded column {name!r} is not a column of {table}{suggestion}. "
+            f"Its columns are: {', '.join(repr(n) for n in names)}",
+            hint=f"correct the name in {setting}: it must match a column header "
+            "exactly, in the same case",
+        )
+
+
 class ConversionModel(Estimator):
     """Calibrated propensity of a lead to convert.
 
@@ -147,7 +195,8 @@ class ConversionModel(Estimator):
         Raises
         ------
         InputError
-            ``target`` is missing or not binary, or it contains one class only.
+            ``target`` is missing or not binary, or it contains one class only,
+            or a name in ``exclude`` is not a column of ``leads``.
         ModelError
             The classifier failed to fit.
         """
@@ -156,6 +205,7 @@ class ConversionModel(Estimator):
                 f"leads table has no target column {target!r}",
                 hint="name the column that records conversion with --target",
             )
+        check_exclude(leads.columns, self.exclude)
         y = binary_target(leads[target])
         frame = clean_leads(leads.drop(columns=target))
         self.target_ = target
@@ -283,20 +333,22 @@ def cross_validate_conversion(
     Raises
     ------
     InputError
-        ``folds`` is below 2 or above the rows of the rarer class.
+        ``folds`` is below 2 or above the rows of the rarer class, or a name in
+        ``exclude`` is not a column of ``leads``.
     """
     if target not in leads.columns:
         raise InputError(
             f"leads table has no target column {target!r}",
             hint="name the column that records conversion with --target",
         )
+    exclude = tuple(exclude)
+    check_exclude(leads.columns, exclude)
     y = binary_target(leads[target])
     if folds < 2 or folds > y.value_counts().min():
         raise InputError(
             f"cannot split {len(y)} leads into {folds} folds",
             hint="use --folds between 2 and the count of the rarer outcome",
         )
-    exclude = tuple(exclude)
     splitter = StratifiedKFold(folds, shuffle=True, random_state=random_state)
     out_of_fold = np.empty(len(leads))
     fold_auc = []
