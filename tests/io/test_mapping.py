@@ -89,6 +89,51 @@ def test_suggest_mapping(
     assert suggest_mapping(columns, table) == expected
 
 
+@pytest.mark.parametrize(
+    ("header", "table", "canonical"),
+    [
+        pytest.param("Disputada", "invoices", "disputed", id="disputada"),
+        pytest.param("En litigio", "invoices", "disputed", id="en-litigio"),
+        pytest.param("Vence", "invoices", "due_date", id="vence"),
+        pytest.param("Vencimiento", "invoices", "due_date", id="vencimiento"),
+        pytest.param(
+            "Fecha de vencimiento", "invoices", "due_date", id="fecha-de-vencimiento"
+        ),
+        pytest.param("Tipo", "invoices", "doc_type", id="tipo"),
+        pytest.param("Tipo documento", "invoices", "doc_type", id="tipo-documento"),
+        pytest.param(
+            "Tipo de documento", "invoices", "doc_type", id="tipo-de-documento"
+        ),
+        pytest.param("N° factura", "invoices", "invoice_id", id="n-degree-factura"),
+        pytest.param("Nro. documento", "invoices", "invoice_id", id="nro-documento"),
+        pytest.param("Fecha de pago", "invoices", "paid_date", id="fecha-de-pago"),
+        pytest.param("Nº cobro", "payments", "payment_id", id="n-ordinal-cobro"),
+        pytest.param("N° cobro", "payments", "payment_id", id="n-degree-cobro"),
+        pytest.param("Num cobro", "payments", "payment_id", id="num-cobro"),
+        pytest.param("Nro. recibo", "payments", "payment_id", id="nro-recibo"),
+        pytest.param("Nº pago", "payments", "payment_id", id="n-ordinal-pago"),
+        pytest.param("Fecha de cobro", "payments", "payment_date", id="fecha-de-cobro"),
+        pytest.param("Nº factura", "payments", "invoice_id", id="payment-factura"),
+    ],
+)
+def test_spanish_header_suggested(header: str, table: str, canonical: str) -> None:
+    assert suggest_mapping([header], table) == {canonical: header}
+
+
+def test_spanish_ledger_headers_mapped() -> None:
+    columns = ["Nº factura", "Cliente", "Fecha", "Vence", "Importe", "Tipo"]
+    columns += ["Disputada"]
+    assert suggest_mapping(columns, "invoices") == {
+        "invoice_id": "Nº factura",
+        "account_id": "Cliente",
+        "issue_date": "Fecha",
+        "due_date": "Vence",
+        "amount": "Importe",
+        "disputed": "Disputada",
+        "doc_type": "Tipo",
+    }
+
+
 @pytest.mark.parametrize("table", sorted(SYNONYMS))
 def test_synonyms_unique_within_table(table: str) -> None:
     owners: dict[str, str] = {}

@@ -41,38 +41,50 @@ _ACCOUNT = (
 _CURRENCY = "currency currency_code moneda divisa cod_moneda"
 
 # Canonical column -> synonyms, per table. A name may appear under one column
-# of a table only, so each match is unambiguous within that table.
+# of a table only, so each match is unambiguous within that table. Spanish
+# numbers are written "Nº", "N°", "Num" or "Nro": folded, "Nº" gives "no" and
+# "N°" gives "n", because NFKD turns the ordinal sign into a letter but drops
+# the degree sign as a symbol.
 SYNONYMS: dict[str, dict[str, str]] = {
     "invoices": {
         "invoice_id": "invoice_id invoice invoicenumber invoice_number invoice_no "
         "invoiceno doc_id document_number factura id_factura numero_factura "
-        "num_factura nro_factura no_factura documento numero_documento",
+        "num_factura nro_factura no_factura n_factura documento numero_documento "
+        "num_documento nro_documento no_documento n_documento",
         "account_id": _ACCOUNT,
         "issue_date": "issue_date invoice_date invoicedate document_date doc_date "
         "posting_date date fecha fecha_factura fecha_emision fecha_documento "
-        "fecha_contable emision",
+        "fecha_contable emision fecha_de_emision fecha_de_factura",
         "due_date": "due_date duedate due payment_due_date due_in_date "
-        "vencimiento fecha_vencimiento fecha_vto vto",
+        "vencimiento fecha_vencimiento fecha_de_vencimiento fecha_vto vto vence "
+        "fecha_vence",
         "amount": "amount invoice_amount invoiceamount total total_amount "
         "amount_due importe importe_total monto monto_total valor",
         "currency": _CURRENCY,
         "paid_date": "paid_date settled_date settleddate payment_date clear_date "
-        "date_paid fecha_pago fecha_cobro fecha_liquidacion",
-        "disputed": "disputed dispute in_dispute disputa en_disputa disputado",
-        "doc_type": "doc_type document_type tipo_documento tipo_doc",
+        "date_paid fecha_pago fecha_de_pago fecha_cobro fecha_de_cobro "
+        "fecha_liquidacion",
+        "disputed": "disputed dispute in_dispute disputa en_disputa disputado "
+        "disputada litigio en_litigio",
+        "doc_type": "doc_type document_type tipo tipo_documento tipo_de_documento "
+        "tipo_doc clase_documento clase_de_documento",
         "applies_to": "applies_to applied_to original_invoice factura_origen "
         "factura_relacionada factura_rectificada",
     },
     "payments": {
         "payment_id": "payment_id payment payment_number payment_no receipt_id "
-        "receipt pago id_pago numero_pago cobro id_cobro recibo numero_recibo",
+        "receipt pago id_pago numero_pago num_pago nro_pago no_pago n_pago cobro "
+        "id_cobro numero_cobro num_cobro nro_cobro no_cobro n_cobro recibo "
+        "numero_recibo num_recibo nro_recibo no_recibo n_recibo",
         "account_id": _ACCOUNT,
-        "payment_date": "payment_date date paid_date fecha fecha_pago fecha_cobro",
+        "payment_date": "payment_date date paid_date fecha fecha_pago "
+        "fecha_de_pago fecha_cobro fecha_de_cobro",
         "amount": "amount payment_amount total importe importe_pagado monto "
         "monto_pagado pagado cobrado",
         "currency": _CURRENCY,
         "invoice_id": "invoice_id invoice invoicenumber invoice_number invoice_no "
-        "factura id_factura numero_factura num_factura",
+        "factura id_factura numero_factura num_factura nro_factura no_factura "
+        "n_factura",
     },
     "transactions": {
         "account_id": _ACCOUNT,
