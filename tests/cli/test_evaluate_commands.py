@@ -12,7 +12,7 @@ import typer
 from typer.testing import CliRunner
 
 from cartera.cli import evaluate_commands
-from cartera.errors import InputError, LeakageWarning
+from cartera.errors import InputError, LeakageWarning, ModelError
 
 AR_FILE = Path("ar_invoices") / "WA_Fn-UseC_-Accounts-Receivable.csv"
 
@@ -67,6 +67,19 @@ def test_evaluate_risk_without_test_rows(
     result = CliRunner().invoke(app, args)
     assert isinstance(result.exception, InputError)
     assert "choose an earlier --test-from" in str(result.exception)
+
+
+@pytest.mark.realdata
+def test_evaluate_risk_too_early_test_from(
+    app: typer.Typer, data_dir: Path, tmp_path: Path
+) -> None:
+    # Only 3 invoices of the AR ledger are settled before 2012-01-20.
+    args = ["evaluate", "risk", "--invoices", str(data_dir / AR_FILE)]
+    args += ["--test-from", "2012-01-20", "--out", str(tmp_path / "scores.csv")]
+    result = CliRunner().invoke(app, args)
+    assert isinstance(result.exception, ModelError)
+    assert "only 3 invoices were settled before 2012-01-20" in str(result.exception)
+    assert "--test-from of evaluate risk" in str(result.exception.hint)
 
 
 def write_leads(path: Path, n: int = 300) -> None:

@@ -150,3 +150,11 @@ def test_new_customer_expectation_matches_closed_form() -> None:
     closed *= 1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, t / (alpha + t))
     model = BetaGeoModel.from_params(**PUBLISHED)
     np.testing.assert_allclose(model.expected_purchases_new(t), closed, rtol=1e-10)
+
+
+@pytest.mark.parametrize("model_class", [BetaGeoModel, ParetoNBDModel])
+def test_empty_summary_hint_names_cutoff_options(model_class: type) -> None:
+    empty = one_account(1.0, 2.0, 10.0).iloc[:0]
+    with pytest.raises(ModelError, match="no account to fit") as raised:
+        model_class().fit(empty)
+    assert "--calibration-end of the value commands" in str(raised.value.hint)

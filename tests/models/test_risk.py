@@ -339,6 +339,33 @@ def test_fit_rejects_unusable_ledger(
         LatePaymentModel().fit(change(invoices), date(2024, 5, 1))
 
 
+@pytest.mark.parametrize(
+    ("change", "hint"),
+    [
+        pytest.param(
+            lambda f: f.iloc[:4],
+            "use a later training cut-off (--test-from of evaluate risk, --as-of",
+            id="too-few-settled",
+        ),
+        pytest.param(
+            lambda f: f.assign(paid_date=f["due_date"]),
+            "move the training cut-off (--test-from of evaluate risk, --as-of",
+            id="one-outcome",
+        ),
+    ],
+)
+def test_fit_error_hint_names_cutoff_options(
+    small_ledger: pd.DataFrame,
+    change,  # type: ignore[no-untyped-def]
+    hint: str,
+) -> None:
+    invoices = pd.concat([small_ledger] * 20, ignore_index=True)
+    with pytest.raises(ModelError) as raised:
+        LatePaymentModel().fit(change(invoices), date(2024, 5, 1))
+    assert str(raised.value.hint).startswith(hint)
+    assert "as-of date" not in str(raised.value.hint)
+
+
 ROLL_UP = pd.DataFrame(
     {
         "account_id": ["A", "A", "B", "C"],

@@ -124,7 +124,9 @@ class PurchaseModel(Estimator):
         if summary.empty:
             raise ModelError(
                 f"{self.name}: no account to fit",
-                hint="give transactions with at least one purchase before as-of",
+                hint="give transactions with at least one purchase on or before "
+                "the end of the fitting period (--calibration-end of the value "
+                "commands, --as-of of prioritize and backtest)",
             )
         groups = _mle.group_rows(*self._columns(summary))
         x, t_x, T = groups.columns

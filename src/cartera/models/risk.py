@@ -146,7 +146,8 @@ class LatePaymentModel(Estimator):
             raise ModelError(
                 f"only {len(train)} invoices were settled before {as_of}; "
                 f"the late-payment model needs at least {MIN_TRAINING_ROWS}",
-                hint="use a later as-of date or a longer ledger",
+                hint="use a later training cut-off (--test-from of evaluate risk, "
+                "--as-of of prioritize) or a longer ledger",
             )
         late_days = days_late(train)
         late = (late_days > 0).astype("int64").rename("late")
@@ -154,7 +155,9 @@ class LatePaymentModel(Estimator):
             raise ModelError(
                 f"the {len(train)} invoices settled before {as_of} are all "
                 f"{'late' if late.iloc[0] else 'on time'}",
-                hint="train on a period with both late and on-time payments",
+                hint="move the training cut-off (--test-from of evaluate risk, "
+                "--as-of of prioritize) so that both late and on-time invoices "
+                "are settled before it",
             )
 
         self.as_of_ = as_of
