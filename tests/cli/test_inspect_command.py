@@ -12,7 +12,10 @@ from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from cartera.cli import inspect_command
+from cartera.config import load_config
 from cartera.errors import ConfigError, InputError
+from cartera.io import read_table
+from cartera.io.profile import profile_file
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +60,63 @@ def test_inspect_semicolon_file(app: typer.Typer, tmp_path: Path) -> None:
     assert 'decimal = ","' in result.output
     assert 'date = "%d/%m/%Y"' in result.output
     assert "table transactions, set by --table (complete)" in result.output
+
+
+AMBIGUOUS_LEDGER = (
+    "invoice_id,account_id,issue_date,due_date,amount\n"
+    "I1,A,10/02/2025,12/03/2025,100.00\n"
+    "I2,B,05/11/2025,05/12/2025,50.00\n"
+)
+
+
+def test_inspect_ambiguous_dates(app: typer.Typer, tmp_path: Path) -> None:
+    path = tmp_path / "ledger.csv"
+    path.write_text(AMBIGUOUS_LEDGER, encoding="utf-8")
+    result = CliRunner().invoke(app, ["inspect", str(path)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    # The console wraps the format column, so the full text is checked on the
+    # profile and only its first word on the printed row.
+    profile = profile_file(path)
+    for column in profile.columns[2:4]:
+        assert column.kind == "date"
+        assert column.detail == "ambiguous: %d/%m/%Y or %m/%d/%Y"
+        row = re.search(rf"│ {column.name}\s*│\s*date\s*│\s*ambiguous:", result.output)
+        assert row, result.output
+    assert (
+        "(complete; choose the date format of issue_date, due_date, since every "
+        "day is 12 or less)" in result.output
+    )
+    assert "[input.invoices.date_formats]" in result.output
+    assert (
+        "# 'issue_date' fits day-first and month-first (every day is 12 or less):"
+        in result.output
+    )
+    assert '# issue_date = "%d/%m/%Y"  # 10/02/2025 is 10 February 2025' in (
+        result.output
+    )
+    assert '# issue_date = "%m/%d/%Y"  # 10/02/2025 is 2 October 2025' in (
+        result.output
+    )
+    assert '# due_date = "%m/%d/%Y"  # 12/03/2025 is 3 December 2025' in result.output
+
+
+def test_inspect_date_choice_reads_file(app: typer.Typer, tmp_path: Path) -> None:
+    # Uncommenting the day-first choices of the snippet gives a working config.
+    path = tmp_path / "ledger.csv"
+    path.write_text(AMBIGUOUS_LEDGER, encoding="utf-8")
+    result = CliRunner().invoke(app, ["inspect", str(path)], terminal_width=200)
+    snippet = result.output[result.output.index("[input.invoices]") :]
+    chosen = re.sub(r'(?m)^# (\w+_date = "%d/%m/%Y").*$', r"\1", snippet)
+    config = tmp_path / "cartera.toml"
+    config.write_text(chosen, encoding="utf-8")
+
+    source = load_config(config).input.source("invoices")
+    assert source.date_formats == {"issue_date": "%d/%m/%Y", "due_date": "%d/%m/%Y"}
+    invoices = read_table(path, "invoices", source).frame
+    assert invoices["issue_date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2025-02-10",
+        "2025-11-05",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -204,7 +204,18 @@ def test_sniff_without_table(tmp_path: Path) -> None:
     assert detected.header is True
     # Vencimiento fits both orders; Fecha's 25/11/2025 proves day-first.
     assert detected.date_formats == {"Fecha": "%d/%m/%Y", "Vencimiento": "%d/%m/%Y"}
+    assert detected.ambiguous_dates == {}
     assert detected.mapping == {}
+
+
+def test_sniff_lists_ambiguous_dates(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "ledger.csv",
+        "Factura,Fecha,Importe\nF-1,10/02/2025,100.00\nF-2,05/12/2025,50.00\n",
+    )
+    detected = sniff(path)
+    assert detected.date_formats == {}
+    assert detected.ambiguous_dates == {"Fecha": ["%d/%m/%Y", "%m/%d/%Y"]}
 
 
 def test_doc_type_and_currency_normalised(tmp_path: Path) -> None:

@@ -95,6 +95,11 @@ def inspect(
         if not profile.missing
         else f"missing {', '.join(profile.missing)}: replace each ? with a column"
     )
+    if profile.date_choices:
+        state += (
+            f"; choose the date format of {', '.join(profile.date_choices)}, "
+            "since every day is 12 or less"
+        )
     if table is not None:
         origin = "set by --table"
     elif config is not None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from cartera.config import TableName, TableSource
-from cartera.io.dates import has_time
+from cartera.io.dates import date_part, has_time
 from cartera.io.mapping import (
     candidates,
     mapping_snippet,
@@ -46,6 +46,8 @@ class ColumnProfile:
         digit strings with leading zeros, which are read as text.
     detail
         Date format (with ``, time dropped`` when cells carry a time) or ``""``.
+        A date column that fits both day-first and month-first lists both
+        formats and says the order is ambiguous.
     empty
         Number of empty cells.
     distinct
@@ -75,6 +77,7 @@ class FileProfile:
     missing: list[str]
     snippet: str
     from_cells: bool = False
+    date_choices: list[str] = field(default_factory=list)
 
 
 def profile_file(
@@ -109,7 +112,9 @@ def profile_file(
     if not from_cells:
         mapping = dict(source.columns) or suggest_mapping(names, table)
     missing = [c for c in TABLES[table].required if c not in mapping]
-    snippet = _snippet(path, table, names, mapping, detected)
+    samples = {c.name: c.samples[0] for c in columns if c.samples}
+    dates = _date_sources(table, names, mapping)
+    snippet = _snippet(path, table, names, mapping, detected, samples)
     return FileProfile(
         path,
         detected,
@@ -120,6 +125,7 @@ def profile_file(
         missing,
         snippet,
         from_cells,
+        [name for name, column in dates.items() if column in detected.ambiguous_dates],
     )
 
 
@@ -135,6 +141,11 @@ def _profile_column(name: str, cells: pd.Series, detected: Detected) -> ColumnPr
     elif name in detected.date_formats:
         kind = "date"
         detail = detected.date_formats[name]
+        if has_time(uniques):
+            detail += ", time dropped"
+    elif name in detected.ambiguous_dates:
+        kind = "date"
+        detail = "ambiguous: " + " or ".join(detected.ambiguous_dates[name])
         if has_time(uniques):
             detail += ", time dropped"
     elif uniques.str.fullmatch(r"0\d+").any() and uniques.str.isdigit().all():
@@ -161,12 +172,17 @@ def _guess_table(names: list[str]) -> TableName:
 
 def _snippet(
     path: Path,
-    table: str,
+    table: TableName,
     names: list[str],
     mapping: dict[str, str],
     detected: Detected,
+    samples: dict[str, str],
 ) -> str:
-    """Return the ``[input.<table>]`` blocks that read this file as detected."""
+    """Return the ``[input.<table>]`` blocks that read this file as detected.
+
+    ``samples`` holds the first value of each column, shown read by each
+    format of an ambiguous date column.
+    """
     lines = [f"[input.{table}]", f'path = "{path}"']
     if detected.encoding not in ("utf-8", "utf-8-sig", "xlsx", "parquet"):
         lines.append(f'encoding = "{detected.encoding}"')
@@ -177,18 +193,56 @@ def _snippet(
     if not detected.header:
         lines.append("header = false")
     lines.append(mapping_snippet(table, names, mapping))
-    spec = TABLES[table]
-    found = candidates(names, table)
     formats = []
-    for column in spec.columns:
-        if column.type != "date":
-            continue
-        source = mapping.get(column.name) or next(iter(found.get(column.name, [])), "")
+    for name, source in _date_sources(table, names, mapping).items():
         if source in detected.date_formats:
-            formats.append(f'{column.name} = "{detected.date_formats[source]}"')
+            formats.append(f'{name} = "{detected.date_formats[source]}"')
+        elif source in detected.ambiguous_dates:
+            formats += _format_choice(
+                name, source, detected.ambiguous_dates[source], samples
+            )
     if formats:
         lines += [f"[input.{table}.date_formats]", *formats]
     return "\n".join(lines)
+
+
+def _date_sources(
+    table: TableName, names: list[str], mapping: dict[str, str]
+) -> dict[str, str]:
+    """Return canonical date column -> the file column it is read from."""
+    found = candidates(names, table)
+    sources = {}
+    for column in TABLES[table].columns:
+        if column.type != "date":
+            continue
+        source = mapping.get(column.name) or next(iter(found.get(column.name, [])), "")
+        if source:
+            sources[column.name] = source
+    return sources
+
+
+def _format_choice(
+    name: str, source: str, options: list[str], samples: dict[str, str]
+) -> list[str]:
+    """Return commented lines that let the user pick one of ``options``.
+
+    Each line reads the column's first value with its format, so the user can
+    tell which one the file's author meant.
+    """
+    lines = [
+        f"# {source!r} fits day-first and month-first (every day is 12 or less):",
+        "# uncomment the format it is written in.",
+    ]
+    example = samples.get(source, "")
+    for fmt in options:
+        line = f'# {name} = "{fmt}"'
+        parsed = pd.to_datetime(
+            date_part(pd.Series([example])), format=fmt, errors="coerce"
+        ).iloc[0]
+        if not pd.isna(parsed):
+            line += f"  # {example} is {parsed.day} {parsed:%B %Y}"
+        lines.append(line)
+    return lines
 
 
 def _escape(text: str) -> str:

@@ -468,7 +468,9 @@ def sniff(path: Path, source: TableSource | None = None) -> Detected:
 
     The decimal mark comes from every column whose cells look numeric. A date
     format is given for every file column that looks like dates and fits one
-    format, keyed by the file's column name.
+    format, keyed by the file's column name. A column that fits both day-first
+    and month-first formats, with no other date column to settle the order, is
+    listed in ``ambiguous_dates`` with the formats it fits.
     """
     source = source or TableSource()
     return sniff_raw(Path(path), read_raw(Path(path), source), source)
@@ -488,6 +490,11 @@ def sniff_raw(path: Path, raw: RawTable, source: TableSource) -> Detected:
         if looks_like_dates(raw.frame[name])
     ]
     formats = detect_formats(path, "<table>", dated, [], strict=False)
+    ambiguous = {
+        column.key: column.fitting
+        for column in dated
+        if column.key not in formats and len(column.fitting) > 1
+    }
     return Detected(
         encoding=raw.encoding,
         delimiter=raw.delimiter,
@@ -495,6 +502,7 @@ def sniff_raw(path: Path, raw: RawTable, source: TableSource) -> Detected:
         header=raw.header,
         date_formats=formats,
         mapping=dict(source.columns),
+        ambiguous_dates=ambiguous,
     )
 
 

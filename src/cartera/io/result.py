@@ -34,6 +34,11 @@ class Detected:
     mapping
         Canonical column -> source column, a product such as
         ``"Quantity * UnitPrice"``, or ``"= value"`` for a constant.
+    ambiguous_dates
+        Date column -> the formats it fits, day-first and month-first, when
+        every day is 12 or less and no other date column shows the order. Filled
+        by :func:`cartera.io.sniff`, keyed by file column name, and empty
+        after :func:`cartera.io.read_table`, which raises on such a column.
     """
 
     encoding: str
@@ -42,6 +47,7 @@ class Detected:
     header: bool
     date_formats: dict[str, str] = field(default_factory=dict)
     mapping: dict[str, str] = field(default_factory=dict)
+    ambiguous_dates: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
