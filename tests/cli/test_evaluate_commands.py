@@ -59,27 +59,41 @@ def test_evaluate_risk_on_ar_ledger(
 
 
 @pytest.mark.realdata
-def test_evaluate_risk_without_test_rows(
-    app: typer.Typer, data_dir: Path, tmp_path: Path
+@pytest.mark.parametrize(
+    ("test_from", "error", "message", "hint"),
+    [
+        pytest.param(
+            "2014-06-01",
+            InputError,
+            "are not a mix of late and on-time ones",
+            "choose an earlier --test-from",
+            id="no-test-rows",
+        ),
+        # Only 3 invoices of the AR ledger are settled before 2012-01-20.
+        pytest.param(
+            "2012-01-20",
+            ModelError,
+            "only 3 invoices were settled before 2012-01-20",
+            "use a later training cut-off (--test-from of evaluate risk",
+            id="too-few-training-rows",
+        ),
+    ],
+)
+def test_evaluate_risk_rejects_test_from(
+    app: typer.Typer,
+    data_dir: Path,
+    tmp_path: Path,
+    test_from: str,
+    error: type,
+    message: str,
+    hint: str,
 ) -> None:
     args = ["evaluate", "risk", "--invoices", str(data_dir / AR_FILE)]
-    args += ["--test-from", "2014-06-01", "--out", str(tmp_path / "scores.csv")]
+    args += ["--test-from", test_from, "--out", str(tmp_path / "scores.csv")]
     result = CliRunner().invoke(app, args)
-    assert isinstance(result.exception, InputError)
-    assert "choose an earlier --test-from" in str(result.exception)
-
-
-@pytest.mark.realdata
-def test_evaluate_risk_too_early_test_from(
-    app: typer.Typer, data_dir: Path, tmp_path: Path
-) -> None:
-    # Only 3 invoices of the AR ledger are settled before 2012-01-20.
-    args = ["evaluate", "risk", "--invoices", str(data_dir / AR_FILE)]
-    args += ["--test-from", "2012-01-20", "--out", str(tmp_path / "scores.csv")]
-    result = CliRunner().invoke(app, args)
-    assert isinstance(result.exception, ModelError)
-    assert "only 3 invoices were settled before 2012-01-20" in str(result.exception)
-    assert "--test-from of evaluate risk" in str(result.exception.hint)
+    assert isinstance(result.exception, error)
+    assert message in result.exception.message
+    assert str(result.exception.hint).startswith(hint)
 
 
 def write_leads(path: Path, n: int = 300) -> None:
