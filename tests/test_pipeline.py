@@ -274,6 +274,43 @@ def test_ledger_with_nothing_settled(tmp_path: Path) -> None:
     assert "late-payment model skipped" in result.answers_md
 
 
+def test_unlisted_past_due_is_noted(tmp_path: Path) -> None:
+    ledger = tmp_path / "invoices.csv"
+    ledger.write_text(
+        "invoice_id,account_id,issue_date,due_date,amount\n"
+        "I1,A,2025-02-01,2025-03-03,100.00\n"
+        "I2,B,2025-02-10,2025-03-12,250.00\n",
+        encoding="utf-8",
+    )
+    config = Config.model_validate(
+        {
+            "dunning": {
+                "levels": [
+                    {"min_days_past_due": 40, "action": "call", "channel": "phone"}
+                ]
+            }
+        }
+    )
+    options = RunOptions(
+        out=tmp_path / "out",
+        inputs={"invoices": ledger},
+        as_of=date(2025, 3, 31),
+        report=False,
+    )
+
+    result = prioritize(options, config)
+
+    note = (
+        "2 past-due invoice(s) have no worklist line: they are fewer than 40 days "
+        "past due, the first dunning level ([[dunning.levels]] min_days_past_due = 40)"
+    )
+    assert result.worklist.empty
+    assert note in result.run["notes"]
+    assert note in result.answers_md
+    run_json = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
+    assert note in run_json["notes"]
+
+
 def test_header_only_file_is_input_error(tmp_path: Path) -> None:
     ledger = tmp_path / "invoices.csv"
     ledger.write_text(
