@@ -140,8 +140,18 @@ def test_spanish_workbook_headers(demo_run_es: tuple[RunResult, Path]) -> None:
     header = [cell.value for cell in next(book["cuentas"].iter_rows(max_row=1))]
     book.close()
 
-    assert "Moneda del saldo" in header
-    assert "balance_currency" not in header
+    for label in (
+        "Moneda del saldo",
+        "Días de retraso esperados",
+        "Exposición vencida esperada",
+    ):
+        assert label in header, label
+    for column in (
+        "balance_currency",
+        "expected_days_late",
+        "expected_overdue_exposure",
+    ):
+        assert column not in header, column
 
 
 def test_spanish_report_lists_tier_one(
