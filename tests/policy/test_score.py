@@ -177,7 +177,7 @@ def test_prospect_without_first_year_value(lang, reason):
 
     scores = _score(accounts, lang=lang)
 
-    # A missing first-year value counts as 1: prospects rank by p_convert.
+    # A missing first-year value counts as 1, so prospects rank by p_convert.
     assert scores["prospect_value"].tolist() == pytest.approx([0.8, 0.3])
     assert scores["reasons"].iloc[0] == reason
 

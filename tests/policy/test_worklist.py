@@ -76,8 +76,8 @@ LEVEL_40 = [{"min_days_past_due": 40, "action": "call", "channel": "phone"}]
 
 
 def test_below_first_level_warns_with_count():
-    # Two invoices 11 and 19 days past due, one at 45; a current one and a
-    # credit note past the level are not counted.
+    # Two invoices are 11 and 19 days past due and one is 45. A current invoice
+    # and a credit note past the level are not counted.
     items = _items(
         [
             ("F1", "A", 100.0, 11),

@@ -16,7 +16,7 @@ Business rules:
    do this week. A single action longer than a week gets a week to itself.
 6. An invoice past due by fewer days than the first level's ``min_days_past_due``
    gets no line. A ``CarteraWarning`` names how many such invoices there are and
-   the level, so the run notes say why they are missing.
+   the level, so the run notes explain why they are missing.
 """
 
 from __future__ import annotations
