@@ -21,9 +21,7 @@ from cartera.result import RunResult
 AGEING = ["aging_current", "aging_1_30", "aging_31_60", "aging_61_90", "aging_over_90"]
 
 
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, Path]:
-    folder = tmp_path_factory.mktemp("demo")
+def _run_demo(folder: Path, lang: str) -> tuple[RunResult, Path]:
     files = write_demo(folder / "input", n_accounts=80, seed=11)
     options = RunOptions(
         out=folder,
@@ -33,25 +31,19 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, Path]
             "accounts": files.accounts,
         },
         as_of=files.as_of,
+        lang=lang,
     )
     return prioritize(options, load_config(files.config)), folder
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, Path]:
+    return _run_demo(tmp_path_factory.mktemp("demo"), "en")
 
 
 @pytest.fixture(scope="module")
 def demo_run_es(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, Path]:
-    folder = tmp_path_factory.mktemp("demo_es")
-    files = write_demo(folder / "input", n_accounts=80, seed=11)
-    options = RunOptions(
-        out=folder,
-        inputs={
-            "invoices": files.invoices,
-            "payments": files.payments,
-            "accounts": files.accounts,
-        },
-        as_of=files.as_of,
-        lang="es",
-    )
-    return prioritize(options, load_config(files.config)), folder
+    return _run_demo(tmp_path_factory.mktemp("demo_es"), "es")
 
 
 def test_demo_writes_every_output(demo_run: tuple[RunResult, Path]) -> None:
