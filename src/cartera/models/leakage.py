@@ -21,15 +21,15 @@ when any of these holds:
    included): its rank correlation with the per-group outcome mean reaches
    ``max_group_correlation``. The mean is taken over the training rows and,
    when the caller passes ``group_rates``, over every row of the file whose
-   outcome is known, later rows included (for invoices, the share late and the
-   mean days late). A file exported after the training cut-off holds averages
-   over outcomes that came later. Against the training rows alone such an
-   average looks noisy, but against the mean over the whole file it matches
-   exactly. For a share late over three invoices per customer, with 54% to 57%
-   of the invoices in training, the rank correlation is 0.73 to 0.77 with the
-   first mean and 1.0 with the second. Later outcomes can only make the guard
-   drop a column, never give the model a value, so the model stays trained on
-   the past.
+   outcome is known, later rows included (for invoices, the shares late, more
+   than 30 and more than 60 days late, and the mean days late). A file exported
+   after the training cut-off holds averages over outcomes that came later.
+   Against the training rows alone such an average looks noisy, but against the
+   mean over the whole file it matches exactly. For a share late over three
+   invoices per customer, with 54% to 57% of the invoices in training, the rank
+   correlation is 0.73 to 0.77 with the first mean and 1.0 with the second.
+   Later outcomes can only make the guard drop a column, never give the model a
+   value, so the model stays trained on the past.
 6. It is a proxy of a partial leak. A partial leak is a dropped column that is
    near perfect where it is filled but not on all rows (for example a status tag
    that staff enter during follow-up). A proxy is a column with an AUC of at
@@ -222,8 +222,8 @@ def screen_columns(
     group_rates
         Outcome averages of each group, indexed by group with one column per
         measure, over every row of the file whose outcome is known, including
-        rows left out of ``frame`` (for invoices, the share late and the mean
-        days late of each account over all its settled invoices). Rule 5
+        rows left out of ``frame`` (for invoices, the lateness shares and the
+        mean days late of each account over all its settled invoices). Rule 5
         compares each column with them as well as with the mean of ``target``
         over ``frame``'s rows.
     max_auc

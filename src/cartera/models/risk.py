@@ -387,21 +387,23 @@ def _check_columns(invoices: pd.DataFrame, *, need_paid: bool) -> None:
 
 
 def _account_lateness(invoices: pd.DataFrame) -> pd.DataFrame:
-    """Return each account's share late and mean days late over the whole ledger.
+    """Return each account's lateness averages over the whole ledger.
 
-    Every settled invoice counts, also those settled after the training
-    cut-off. The leakage guard compares attributes with these averages (its
-    rule 5). They are never features.
+    The averages are the share late, the shares more than 30 and more than 60
+    days late (the lateness classes) and the mean days late. Every settled
+    invoice counts, also those settled after the training cut-off. The leakage
+    guard compares attributes with these averages (its rule 5). They are never
+    features.
     """
     settled = invoices[invoices["paid_date"].notna()]
     late_days = days_late(settled)
-    measures = pd.DataFrame(
-        {
-            "the share late": (late_days > 0).astype("float64"),
-            "the mean days late": late_days,
-        }
-    )
-    return measures.groupby(settled["account_id"]).mean()
+    measures = {"the share late": (late_days > 0).astype("float64")}
+    for bound in _CLASS_BOUNDS[1:]:
+        measures[f"the share over {bound} days late"] = (late_days > bound).astype(
+            "float64"
+        )
+    measures["the mean days late"] = late_days
+    return pd.DataFrame(measures).groupby(settled["account_id"]).mean()
 
 
 def _feature_dates(invoices: pd.DataFrame, as_of: date | None) -> pd.Series:
