@@ -100,6 +100,24 @@ def test_inspect_ambiguous_dates(app: typer.Typer, tmp_path: Path) -> None:
     assert '# due_date = "%m/%d/%Y"  # 12/03/2025 is 3 December 2025' in result.output
 
 
+def test_inspect_keeps_configured_date_format(app: typer.Typer, tmp_path: Path) -> None:
+    path = tmp_path / "ledger.csv"
+    path.write_text(AMBIGUOUS_LEDGER, encoding="utf-8")
+    config = tmp_path / "cartera.toml"
+    config.write_text(
+        f'[input.invoices]\npath = "{path.as_posix()}"\n'
+        '[input.invoices.date_formats]\nissue_date = "%m/%d/%Y"\n',
+        encoding="utf-8",
+    )
+    args = ["inspect", str(path), "--config", str(config)]
+    result = CliRunner().invoke(app, args, terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "(complete; choose the date format of due_date," in result.output
+    assert '\nissue_date = "%m/%d/%Y"\n' in result.output
+    assert '# issue_date = "%d/%m/%Y"' not in result.output
+    assert '# due_date = "%d/%m/%Y"' in result.output
+
+
 def test_inspect_date_choice_reads_file(app: typer.Typer, tmp_path: Path) -> None:
     # Uncommenting the day-first choices of the snippet gives a working config.
     path = tmp_path / "ledger.csv"

@@ -114,7 +114,12 @@ def profile_file(
     missing = [c for c in TABLES[table].required if c not in mapping]
     samples = {c.name: c.samples[0] for c in columns if c.samples}
     dates = _date_sources(table, names, mapping)
-    snippet = _snippet(path, table, names, mapping, detected, samples)
+    snippet = _snippet(path, table, names, mapping, detected, samples, source)
+    choices = [
+        name
+        for name, column in dates.items()
+        if column in detected.ambiguous_dates and name not in source.date_formats
+    ]
     return FileProfile(
         path,
         detected,
@@ -125,7 +130,7 @@ def profile_file(
         missing,
         snippet,
         from_cells,
-        [name for name, column in dates.items() if column in detected.ambiguous_dates],
+        choices,
     )
 
 
@@ -177,11 +182,13 @@ def _snippet(
     mapping: dict[str, str],
     detected: Detected,
     samples: dict[str, str],
+    settings: TableSource,
 ) -> str:
     """Return the ``[input.<table>]`` blocks that read this file as detected.
 
     ``samples`` holds the first value of each column, shown read by each
-    format of an ambiguous date column.
+    format of an ambiguous date column. A format set in ``settings`` is kept
+    as set.
     """
     lines = [f"[input.{table}]", f'path = "{path}"']
     if detected.encoding not in ("utf-8", "utf-8-sig", "xlsx", "parquet"):
@@ -195,7 +202,9 @@ def _snippet(
     lines.append(mapping_snippet(table, names, mapping))
     formats = []
     for name, source in _date_sources(table, names, mapping).items():
-        if source in detected.date_formats:
+        if name in settings.date_formats:
+            formats.append(f'{name} = "{settings.date_formats[name]}"')
+        elif source in detected.date_formats:
             formats.append(f'{name} = "{detected.date_formats[source]}"')
         elif source in detected.ambiguous_dates:
             formats += _format_choice(
