@@ -186,7 +186,7 @@ def _snippet(
 ) -> str:
     """Return the ``[input.<table>]`` blocks that read this file as detected.
 
-    ``samples`` holds the first value of each column, shown read by each
+    ``samples`` contains the first value of each column, shown read by each
     format of an ambiguous date column. A format set in ``settings`` is kept
     as set.
     """
