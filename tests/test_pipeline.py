@@ -434,7 +434,7 @@ def test_leads_unknown_exclude_stops_run(tmp_path: Path) -> None:
         prioritize(options, config)
     assert "excluded column 'Visits' is not a column of" in raised.value.message
     assert "close matches: 'visits'" in raised.value.message
-    assert "[conversion] exclude of cartera.toml" in str(raised.value.hint)
+    assert "[conversion] exclude of the configuration" in str(raised.value.hint)
 
 
 def test_purchases_converted_to_reporting() -> None:

@@ -468,7 +468,7 @@ def _score_leads(
         leads.columns,
         settings.exclude,
         table=str(loaded["leads"].path),
-        setting="[conversion] exclude of cartera.toml",
+        setting="[conversion] exclude of the configuration",
     )
     known_count = (
         0 if "converted" not in leads.columns else leads["converted"].notna().sum()
