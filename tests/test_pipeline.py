@@ -448,3 +448,35 @@ def test_purchases_converted_to_reporting() -> None:
     )
     converted = _in_reporting_currency(frame, config, "EUR")
     assert converted.tolist() == pytest.approx([92.0, 100.0, 100.0])
+
+
+@pytest.mark.parametrize(
+    "failing",
+    ["cartera.features.compute_features", "cartera.report.workbook.write_workbook"],
+    ids=["features", "workbook"],
+)
+def test_failed_run_keeps_earlier_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    ledger = tmp_path / "invoices.csv"
+    ledger.write_text(
+        "invoice_id,account_id,issue_date,due_date,amount\n"
+        "I1,A,2025-01-10,2025-02-09,100.00\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    options = RunOptions(out=out, inputs={"invoices": ledger}, report=False)
+    prioritize(options, Config())
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    with ledger.open("a", encoding="utf-8") as file:
+        file.write("I2,B,2025-02-10,2025-03-12,250.00\n")
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise InputError("stage failed", hint="test")
+
+    monkeypatch.setattr(failing, fail)
+    with pytest.raises(InputError, match="stage failed"):
+        prioritize(options, Config())
+
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+    assert "accounts.csv" in before

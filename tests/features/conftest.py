@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import pandas as pd
 import pytest
 
 from cartera.engine import Workspace
+from cartera.errors import DataQualityWarning
 from cartera.schema import TABLES
 
 Rows = list[dict[str, Any]]
@@ -51,3 +54,24 @@ def load_ledger() -> Iterator[Callable[..., Workspace]]:
     yield load
     for ws in opened:
         ws.close()
+
+
+@pytest.fixture
+def data_quality_warnings() -> Callable[[], AbstractContextManager[list[str]]]:
+    """Return a context manager that collects the DataQualityWarning messages.
+
+    ``pytest.warns`` would re-emit the libraries' deprecation warnings outside
+    the filters that ignore them, so this records only cartera's warning and
+    leaves the other warnings to the configured filters.
+    """
+
+    @contextmanager
+    def collect() -> Iterator[list[str]]:
+        messages: list[str] = []
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter("always", DataQualityWarning)
+            yield messages
+        messages += [str(w.message) for w in record if w.category is DataQualityWarning]
+        assert messages, "no DataQualityWarning was issued"
+
+    return collect

@@ -98,14 +98,16 @@ def test_rates_convert_account_totals(load_ledger, source, rate):
     assert row["monetary"] == 1350.00
 
 
-def test_payment_other_currency_not_allocated(load_ledger):
+def test_payment_other_currency_not_allocated(load_ledger, data_quality_warnings):
     # 100.00 USD paid against a EUR invoice stays USD credit; the invoice stays whole.
     ws = load_ledger(
         invoices=[invoice("E1", 300.00, "EUR")],
         payments=[payment("P1", 100.00, "USD", "E1")],
     )
     config = Config(money=MoneyConfig(reporting_currency="EUR", rates={"USD": 0.9}))
-    features = compute_features(ws, AS_OF, config)
+    with data_quality_warnings() as messages:
+        features = compute_features(ws, AS_OF, config)
+    assert "names invoice E1 in EUR, not USD" in messages[0]
     row = features.accounts.set_index("account_id").loc["A"]
 
     assert features.open_items["open_amount"].tolist() == [300.00]

@@ -168,14 +168,16 @@ def test_directed_excess_joins_pool(load_ledger):
     assert account_row(features)["unapplied_credit"] == 0.00
 
 
-def test_payment_to_other_account_invoice(load_ledger):
+def test_payment_to_other_account_invoice(load_ledger, data_quality_warnings):
     # A payment naming an invoice of another account is unallocated credit of the
     # payer, so the named invoice stays open.
     ws = load_ledger(
         invoices=[invoice("I1", 100.00, "2025-01-01", "2025-01-31", account="B")],
         payments=[payment("P1", 100.00, "2025-01-10", "I1", account="A")],
     )
-    features = compute_features(ws, date(2025, 1, 20), Config())
+    with data_quality_warnings() as messages:
+        features = compute_features(ws, date(2025, 1, 20), Config())
+    assert "names invoice I1 of account B" in messages[0]
 
     assert account_row(features, "B")["open_balance"] == 100.00
     assert account_row(features, "A")["unapplied_credit"] == 100.00

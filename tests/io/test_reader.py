@@ -11,6 +11,7 @@ import pytest
 from cartera.config import TableSource
 from cartera.errors import InputError
 from cartera.io import REJECT_COLUMNS, read_table, sniff
+from cartera.io.raw import MAX_CELL_CHARS, MAX_SHOWN_CHARS
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -369,3 +370,53 @@ def test_dates_before_issue_rejected(tmp_path: Path) -> None:
     ]
     assert result.rejects["value"].tolist() == ["2025-01-05", "2025-01-02"]
     assert result.rows_read == len(result.frame) + len(result.rejects)
+
+
+def _write_long_cell(path: Path, cell: str) -> Path:
+    frame = pd.DataFrame(
+        {
+            "invoice_id": ["F1", "F2", "F3"],
+            "account_id": ["C1", cell, "C3"],
+            "issue_date": ["2025-01-02"] * 3,
+            "due_date": ["2025-02-01"] * 3,
+            "amount": ["1.00", "2.00", "3.00"],
+            "note": ["a", "b", cell],
+        }
+    )
+    if path.suffix == ".parquet":
+        frame.to_parquet(path)
+    else:
+        frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "cell", "line"),
+    [
+        pytest.param("invoices.csv", "A" * (MAX_CELL_CHARS + 1), 3, id="csv"),
+        pytest.param(
+            "invoices.csv", "A\n" * (MAX_CELL_CHARS // 2 + 1), 3, id="multiline-cell"
+        ),
+        pytest.param("invoices.parquet", "A" * (MAX_CELL_CHARS + 1), 3, id="parquet"),
+    ],
+)
+def test_long_cells_rejected(tmp_path: Path, name: str, cell: str, line: int) -> None:
+    result = read_table(_write_long_cell(tmp_path / name, cell), "invoices")
+    assert result.frame["invoice_id"].tolist() == ["F1"]
+    assert result.rows_read == 3
+    assert result.rows_read == len(result.frame) + len(result.rejects)
+    first = result.rejects.iloc[0]
+    assert first["line"] == line
+    assert first["column"] == "account_id"
+    assert first["value"] == cell[: MAX_SHOWN_CHARS - 3] + "..."
+    assert first["reason"] == (
+        f"value of {len(cell)} characters is longer than the limit of {MAX_CELL_CHARS}"
+    )
+    assert result.rejects.iloc[1]["column"] == "note"
+
+
+def test_cell_at_limit_accepted(tmp_path: Path) -> None:
+    cell = "A" * MAX_CELL_CHARS
+    result = read_table(_write_long_cell(tmp_path / "invoices.csv", cell), "invoices")
+    assert result.rejects.empty
+    assert result.frame["account_id"].str.len().max() == MAX_CELL_CHARS

@@ -10,7 +10,13 @@ from cartera.config import TableSource
 from cartera.errors import InputError
 from cartera.io import read_table
 from cartera.io.reader import read_raw
-from cartera.io.text import WHITESPACE, detect_delimiter, detect_encoding
+from cartera.io.text import (
+    MAX_LINE_BYTES,
+    WHITESPACE,
+    check_line_lengths,
+    detect_delimiter,
+    detect_encoding,
+)
 
 SALES = "account_id{d}date{d}amount\nA{d}2025-01-02{d}1.50\nB{d}2025-01-03{d}2.00\n"
 
@@ -433,3 +439,44 @@ def test_every_row_wider_than_header(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"no row of .* has the 2 fields") as caught:
         read_table(path, "transactions")
     assert "line 2: expected 2 fields, found 3" in caught.value.message
+
+
+@pytest.mark.parametrize("chunk_bytes", [3, 4, 7, 1 << 20], ids=lambda n: f"chunk{n}")
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        pytest.param(b"a\nbb\n" + b"x" * 11 + b"\n", 3, id="lf"),
+        pytest.param(b"ab\r\ncd\r\n" + b"x" * 11, 3, id="crlf-last-line"),
+        pytest.param(b"a\rb\r" + b"x" * 11 + b"\r", 3, id="cr"),
+        pytest.param(b"x" * 11 + b"\nshort\n", 1, id="first-line"),
+        pytest.param(b"a\r\n\r\n\n" + b"x" * 11, 4, id="blank-lines"),
+        pytest.param(b"\r\n".join([b"y" * 10] * 4), None, id="at-limit"),
+    ],
+)
+def test_line_length_limit(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    content: bytes,
+    line: int | None,
+    chunk_bytes: int,
+) -> None:
+    monkeypatch.setattr("cartera.io.text._SCAN_CHUNK_BYTES", chunk_bytes)
+    path = tmp_path / "ledger.csv"
+    path.write_bytes(content)
+    if line is None:
+        check_line_lengths(path, limit=10)
+        return
+    with pytest.raises(InputError, match=rf"^line {line} of .* longer than 10 bytes"):
+        check_line_lengths(path, limit=10)
+
+
+def test_long_line_stops_read_table(tmp_path: Path) -> None:
+    path = tmp_path / "invoices.csv"
+    huge = "A" * (MAX_LINE_BYTES + 1)
+    path.write_text(
+        "invoice_id,account_id,issue_date,amount\n"
+        "F1,C1,2025-01-02,1.00\n"
+        f"F2,{huge},2025-01-02,1.00\n"
+    )
+    with pytest.raises(InputError, match=r"^line 3 of .* longer than 1,048,576 bytes"):
+        read_table(path, "invoices")

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from cartera.errors import InputError
 from cartera.report.outputs import write_outputs
 from cartera.result import RunResult
 
@@ -51,3 +52,71 @@ def test_skips_missing_tables(make_result: Build, tmp_path: Path, missing: str) 
     assert "report" not in written
     assert not (tmp_path / f"{missing}.csv").exists()
     assert not (tmp_path / "report.html").exists()
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    """Return every file under ``folder`` with its bytes, by relative path."""
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.mark.parametrize(
+    "failing",
+    ["cartera.report.workbook.write_workbook", "cartera.report.html.write_report"],
+    ids=["workbook", "report"],
+)
+def test_failed_write_keeps_earlier_set(
+    make_result: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    folder = tmp_path / "out"
+    write_outputs(make_result("en"), folder)
+    (folder / "notes.txt").write_text("kept", encoding="utf-8")
+    before = _snapshot(folder)
+
+    def fail(*args: object, **kwargs: object) -> Path:
+        raise InputError("cannot write the file", hint="test")
+
+    monkeypatch.setattr(failing, fail)
+    with pytest.raises(InputError, match="cannot write the file"):
+        write_outputs(make_result("es"), folder)
+
+    assert _snapshot(folder) == before
+    assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == []
+
+
+def test_rerun_removes_files_not_written(make_result: Build, tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    write_outputs(make_result("en"), folder)
+    (folder / "notes.txt").write_text("kept", encoding="utf-8")
+    result = make_result("es")
+    result.segments = None
+    written = write_outputs(result, folder, report=False)
+
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted([p.name for p in written.values()] + ["notes.txt"])
+    assert not (folder / "report.html").exists()
+    assert not (folder / "segments.csv").exists()
+    # The Spanish run replaced the English accounts.csv.
+    assert written["accounts"].read_bytes().startswith(b"\xef\xbb\xbfaccount_id;")
+
+
+def test_replace_failure_leaves_no_run_json(
+    make_result: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "out"
+    write_outputs(make_result("en"), folder)
+
+    def locked(source: object, target: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("cartera.report.outputs.os.replace", locked)
+    with pytest.raises(
+        InputError, match=r"incomplete set of outputs, without run\.json"
+    ):
+        write_outputs(make_result("en"), folder)
+
+    assert not (folder / "run.json").exists()
+    assert [p.name for p in folder.iterdir() if p.is_dir()] == []

@@ -23,6 +23,7 @@ from cartera.features.ledger import (
     pool_events_expr,
     unapplied_credit_expr,
 )
+from cartera.features.references import warn_reference_problems
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -85,9 +86,17 @@ def compute_features(ws: Workspace, as_of: date, config: Config) -> Features:
         missing.
     InputError
         A table lacks a required column, or an FX rate is not a positive number.
+
+    Warns
+    -----
+    DataQualityWarning
+        A payment or credit note names an invoice that is missing, belongs to
+        another account or currency, or is issued after the document's date
+        (:mod:`cartera.features.references`).
     """
     plan = plan_currency(ws, config.money)
     inputs = ledger_inputs(ws, as_of, plan, ws.minor_units)
+    warn_reference_problems(inputs)
 
     # Directed totals, the pool and the allocation feed several outputs, so each
     # is computed once. The inputs are not copied into tables, because at ten

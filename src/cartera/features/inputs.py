@@ -61,6 +61,10 @@ class LedgerInputs:
         ``account_id`` of every account in any loaded table, on any date, once.
     has_disputed
         Whether the invoices carry a ``disputed`` column.
+    invoice_keys
+        Every invoice (not credit note) on any date: ``invoice_id, account_id,
+        currency, issue_date``, so a document can be checked against an
+        invoice issued after ``as_of``.
     """
 
     as_of: date
@@ -71,6 +75,7 @@ class LedgerInputs:
     accounts: ir.Table | None
     account_ids: ir.Table
     has_disputed: bool
+    invoice_keys: ir.Table
 
 
 def ledger_inputs(
@@ -92,12 +97,14 @@ def ledger_inputs(
     if "invoices" in tables:
         raw = tables["invoices"]
         has_disputed = "disputed" in raw.columns
-        documents = _documents(raw, plan, money).filter(
-            lambda t: t.issue_date <= cutoff
-        )
+        every_document = _documents(raw, plan, money)
     else:
         has_disputed = False
-        documents = _empty(_DOCUMENT_SCHEMA, money)
+        every_document = _empty(_DOCUMENT_SCHEMA, money)
+    documents = every_document.filter(every_document.issue_date <= cutoff)
+    invoice_keys = every_document.filter(~every_document.is_credit).select(
+        "invoice_id", "account_id", "currency", "issue_date"
+    )
 
     invoices = documents.filter(~documents.is_credit).select(
         "invoice_id",
@@ -150,6 +157,7 @@ def ledger_inputs(
         accounts,
         _account_ids(tables),
         has_disputed,
+        invoice_keys,
     )
 
 

@@ -11,7 +11,8 @@ Rules:
    (negative amount or ``doc_type = credit_note``) with ``applies_to`` reduces
    that invoice. The invoice must belong to the same account and currency and be
    issued by the as-of date, or the document is unallocated. What exceeds the
-   invoice's amount joins the unallocated pool.
+   invoice's amount joins the unallocated pool. A reference that does not fit
+   is reported by :mod:`cartera.features.references`.
 4. Unallocated payments and credit notes form one pool per account and currency,
    which settles that account's open invoices of that currency oldest first (by
    due date, then issue date, then invoice id). What is left of the pool is

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from cartera.io.dates import DATE_LIKE
 from cartera.io.result import REJECT_COLUMNS, empty_rejects
 from cartera.io.values import LOOSE_NUMBER
 
 RawTableParts = tuple[pd.DataFrame, np.ndarray]
+
+MAX_CELL_CHARS = 32_767
+"""Maximum length of a cell, in characters: the most an ``.xlsx`` cell can hold.
+
+No ledger field comes near it, and a longer cell would be cut in the workbook
+and multiply the size of every output that repeats it.
+"""
+
+MAX_SHOWN_CHARS = 120
+"""Maximum length of a value copied into a reject; longer ones end in ``...``."""
 
 
 @dataclass
@@ -90,6 +102,65 @@ def detect_header(first: Sequence[str], more_rows: bool) -> bool:
 def numbered_columns(count: int) -> list[str]:
     """Return the names of the columns of a file without header."""
     return [f"column_{i}" for i in range(1, count + 1)]
+
+
+def shorten(value: str) -> str:
+    """Cut ``value`` to :data:`MAX_SHOWN_CHARS` characters for a reject."""
+    if len(value) <= MAX_SHOWN_CHARS:
+        return value
+    return value[: MAX_SHOWN_CHARS - 3] + "..."
+
+
+def reject_long_cells(path: Path, raw: RawTable) -> RawTable:
+    """Move the rows with a cell longer than :data:`MAX_CELL_CHARS` to the rejects.
+
+    Each such row is rejected for its first long cell, naming the column and
+    the cell's length and showing the value cut short.
+    """
+    rows = len(raw.frame)
+    long_rows = np.zeros(rows, dtype=bool)
+    columns = np.empty(rows, dtype=object)
+    values = np.empty(rows, dtype=object)
+    reasons = np.empty(rows, dtype=object)
+    for name in raw.frame.columns:
+        cells = raw.frame[name]
+        # A character takes at least one byte, so a column whose longest cell
+        # fits in the limit in UTF-8 bytes needs no count of characters. The
+        # byte count runs in Arrow and costs about a tenth as much.
+        if _max_utf8_bytes(cells) <= MAX_CELL_CHARS:
+            continue
+        lengths = cells.str.len()
+        new = (lengths > MAX_CELL_CHARS).to_numpy() & ~long_rows
+        for row in np.flatnonzero(new):
+            columns[row] = name
+            values[row] = shorten(raw.frame[name].iloc[row])
+            reasons[row] = (
+                f"value of {lengths[row]} characters is longer than the limit "
+                f"of {MAX_CELL_CHARS}"
+            )
+        long_rows |= new
+    if not long_rows.any():
+        return raw
+    rejects = rejects_frame(
+        path,
+        raw.lines[long_rows],
+        columns[long_rows],
+        values[long_rows],
+        reasons[long_rows],
+    )
+    malformed = pd.concat([raw.malformed, rejects], ignore_index=True)
+    return replace(
+        raw,
+        frame=raw.frame.loc[~long_rows].reset_index(drop=True),
+        lines=raw.lines[~long_rows],
+        malformed=malformed.sort_values("line", kind="stable", ignore_index=True),
+    )
+
+
+def _max_utf8_bytes(cells: pd.Series) -> int:
+    """Return the UTF-8 length in bytes of the longest cell, 0 when all are null."""
+    longest = pc.max(pc.binary_length(pa.array(cells.array, from_pandas=True)))
+    return int(longest.as_py() or 0)
 
 
 def rejects_frame(

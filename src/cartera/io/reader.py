@@ -41,9 +41,9 @@ from cartera.io.dates import (
     parse_dates,
 )
 from cartera.io.mapping import Source, resolve_mapping
-from cartera.io.raw import RawTable, rejects_frame
+from cartera.io.raw import RawTable, reject_long_cells, rejects_frame
 from cartera.io.result import REJECT_COLUMNS, Detected, LoadResult
-from cartera.io.text import read_text
+from cartera.io.text import check_line_lengths, read_text
 from cartera.io.values import (
     CHOICES,
     LOOSE_NUMBER,
@@ -68,16 +68,29 @@ _OLE = b"\xd0\xcf\x11\xe0"
 def read_raw(path: Path, source: TableSource) -> RawTable:
     """Read any supported file into text cells, choosing the reader by content.
 
+    Rows with a cell longer than :data:`~cartera.io.raw.MAX_CELL_CHARS` are
+    moved to the rejects.
+
     Raises
     ------
     InputError
-        The file is missing, empty, a folder, or in an unsupported format.
+        The file is missing, empty, a folder, in an unsupported format, or a
+        text file with a line longer than
+        :data:`~cartera.io.text.MAX_LINE_BYTES`.
     """
+    return reject_long_cells(path, _read_cells(path, source))
+
+
+def _read_cells(path: Path, source: TableSource) -> RawTable:
     if not path.exists():
         raise InputError(f"{path} not found", hint="check the path and its spelling")
     if path.is_dir():
         raise InputError(f"{path} is a folder", hint="pass the data file inside it")
     try:
+        with path.open("rb") as file:
+            signature = file.read(len(_ZIP))
+        if not signature.startswith((_ZIP, _PARQUET, _OLE)):
+            check_line_lengths(path)
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(

@@ -47,6 +47,7 @@ from cartera.io.raw import (
     drop_blank_rows,
     numbered_columns,
     rejects_frame,
+    shorten,
 )
 
 logger = logging.getLogger(__name__)
@@ -54,14 +55,72 @@ logger = logging.getLogger(__name__)
 WHITESPACE = " "
 """Delimiter value meaning "runs of spaces or tabs", as in ``CDNOW_master.txt``."""
 
+MAX_LINE_BYTES = 1 << 20
+"""Maximum length of a physical line of a text file: 1 MiB, line break excluded.
+
+A ledger row is a few hundred bytes, so a longer line means the file is not a
+ledger export, such as JSON written on one line. Such a file is rejected before
+it is decoded, because decoding and splitting a 250 MB line took about 4.9 GB
+of memory (``benchmarks/long_line.py``).
+"""
+
 _CANDIDATES = (",", ";", "\t", "|")
 _SAMPLE_CHARS = 65_536
 _SAMPLE_LINES = 200
-_MAX_SHOWN = 120
 # Names a configuration may use for delimiters that are awkward to type.
 _DELIMITER_NAMES = {"tab": "\t", "whitespace": WHITESPACE, "\\s+": WHITESPACE}
+# Bytes of the file read at a time by check_line_lengths.
+_SCAN_CHUNK_BYTES = 8 << 20
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
 _LEADING_BLANK_LINES = re.compile(r"(?:[ \t]*(?:\r\n|\n|\r))+")
+
+
+def check_line_lengths(path: Path, limit: int = MAX_LINE_BYTES) -> None:
+    """Raise when a physical line of ``path`` is longer than ``limit`` bytes.
+
+    The file is read in chunks of a few MB, so memory stays bounded whatever the
+    file's size, and the scan stops at the first long line. ``\\r\\n``, ``\\n``
+    and ``\\r`` end a line, as in :func:`read_text`.
+
+    Raises
+    ------
+    InputError
+        A line is longer than ``limit``; the message names its number.
+    """
+    if path.stat().st_size <= limit:
+        return
+    offset = 0  # file offset of the chunk
+    start = 0  # file offset of the first byte of the current line
+    with path.open("rb") as file:
+        while chunk := file.read(_SCAN_CHUNK_BYTES):
+            data = np.frombuffer(chunk, dtype=np.uint8)
+            breaks = np.flatnonzero((data == 0x0A) | (data == 0x0D)) + offset
+            starts = np.concatenate(([start], breaks + 1))
+            over = np.flatnonzero(breaks - starts[:-1] > limit)
+            if len(over):
+                _raise_long_line(path, int(starts[over[0]]), limit)
+            start = int(starts[-1])
+            offset += len(chunk)
+            if offset - start > limit:
+                _raise_long_line(path, start, limit)
+
+
+def _raise_long_line(path: Path, start: int, limit: int) -> None:
+    """Raise the error for the long line that starts at byte offset ``start``."""
+    line = 1
+    after_cr = False
+    with path.open("rb") as file:
+        while start > 0 and (chunk := file.read(min(_SCAN_CHUNK_BYTES, start))):
+            start -= len(chunk)
+            line += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+            # A \r\n split between two chunks ends one line, not two.
+            line -= after_cr and chunk.startswith(b"\n")
+            after_cr = chunk.endswith(b"\r")
+    raise InputError(
+        f"line {line} of {path} is longer than {limit:,} bytes, so the file "
+        "cannot be a ledger",
+        hint="pass the ledger exported as CSV or .xlsx, with one row per line",
+    )
 
 
 def detect_encoding(raw: bytes, path: Path) -> str:
@@ -308,7 +367,7 @@ def _reject_short_rows(
 
     bad = rows[short]
     reasons = [f"expected {width} fields, found {n}" for n in counts[short]]
-    values = [_shorten(t) for t in texts[short]]
+    values = [shorten(t) for t in texts[short]]
     malformed = rejects_frame(path, lines[bad], "", values, reasons)
     keep = np.ones(len(frame), dtype=bool)
     keep[bad] = False
@@ -355,7 +414,7 @@ def _read_records(
             record = record[:-1]
         if len(record) != width:
             bad_lines.append(start)
-            bad_values.append(_shorten(delimiter.join(record)))
+            bad_values.append(shorten(delimiter.join(record)))
             bad_reasons.append(f"expected {width} fields, found {len(record)}")
             continue
         records.append(record)
@@ -392,7 +451,3 @@ def _numbered_records(
             hint="check the quoting on that line, or set delimiter for this input",
         ) from exc
     return numbered
-
-
-def _shorten(value: str) -> str:
-    return value if len(value) <= _MAX_SHOWN else value[: _MAX_SHOWN - 3] + "..."
