@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -307,10 +308,82 @@ def test_purchases_converted_to_reporting() -> None:
     from cartera.pipeline import _in_reporting_currency
 
     frame = pd.DataFrame(
-        {"amount": [100.0, 100.0, 100.0], "currency": ["USD", "EUR", None]}
+        {
+            "amount": [100.0, 100.0, 100.0, 10.01],
+            "currency": ["USD", "EUR", None, " usd"],
+        }
     )
-    config = Config.model_validate(
-        {"money": {"reporting_currency": "EUR", "rates": {"USD": 0.92}}}
+    converted = _in_reporting_currency(frame, {"USD": Decimal("0.92")}, 2)
+    # 10.01 USD is 9.2092 EUR, rounded to cents as the balances are.
+    assert converted.tolist() == [92.0, 100.0, 100.0, 9.21]
+
+
+# Hand-worked: nothing is settled, so p = 1 for overdue items, and with the
+# default 90-day half-life an item 30 days past due keeps 0.5 ** (30 / 90) of
+# its reporting amount. 100,000 JPY at 0.006 EUR is 600 EUR.
+YEN_LEDGER = (
+    "invoice_id,account_id,issue_date,due_date,amount,currency\n"
+    "J1,JP,2025-02-01,2025-03-01,100000,JPY\n"
+    "E1,EU,2025-02-01,2025-03-01,1000,EUR\n"
+    "E2,EU2,2025-02-01,2025-03-01,500,EUR\n"
+)
+KEPT_AFTER_30_DAYS = 0.5 ** (30 / 90)
+
+
+@pytest.fixture
+def yen_run(tmp_path: Path) -> RunResult:
+    invoices = tmp_path / "jpy.csv"
+    invoices.write_text(YEN_LEDGER, encoding="utf-8")
+    fx = tmp_path / "fx.csv"
+    fx.write_text("currency,rate\nEUR,1\nJPY,0.006\n", encoding="utf-8")
+    options = RunOptions(
+        out=tmp_path / "out",
+        inputs={"invoices": invoices, "fx": fx},
+        as_of=date(2025, 3, 31),
+        report=False,
     )
-    converted = _in_reporting_currency(frame, config, "EUR")
-    assert converted.tolist() == pytest.approx([92.0, 100.0, 100.0])
+    return prioritize(options, Config())
+
+
+def test_yen_account_ranked_by_euros(yen_run: RunResult) -> None:
+    accounts = yen_run.accounts.set_index("account_id")
+    assert accounts["rank"].to_dict() == {"EU": 1, "JP": 2, "EU2": 3}
+    expected = {"EU": 1000.0, "JP": 600.0, "EU2": 500.0}
+    for account_id, balance in expected.items():
+        assert accounts.loc[account_id, "open_balance"] == balance, account_id
+        collection = accounts.loc[account_id, "collection_value"]
+        assert collection == pytest.approx(balance * KEPT_AFTER_30_DAYS), account_id
+
+
+def test_yen_worklist_in_both_currencies(yen_run: RunResult) -> None:
+    lines = yen_run.worklist
+    assert lines["invoice_id"].tolist() == ["E1", "J1", "E2"]
+    assert lines["currency"].tolist() == ["EUR", "JPY", "EUR"]
+    assert lines["open_amount"].tolist() == [1000.0, 100000.0, 500.0]
+    assert lines["reporting_open_amount"].tolist() == [1000.0, 600.0, 500.0]
+    expected_cash = [1000.0 * KEPT_AFTER_30_DAYS, 600.0 * KEPT_AFTER_30_DAYS]
+    expected_cash.append(500.0 * KEPT_AFTER_30_DAYS)
+    assert lines["expected_cash"].tolist() == pytest.approx(expected_cash)
+    week1 = yen_run.answers["work_first"]["collections"]
+    assert [row["reporting_open_amount"] for row in week1] == [1000.0, 600.0, 500.0]
+
+
+def test_demo_money_reconciles(demo_run: tuple[RunResult, Path]) -> None:
+    result, _ = demo_run
+    items = result.open_items
+    usd = items[items["currency"] == "USD"]
+    assert len(usd) > 0
+    converted = (usd["open_amount"] * 0.92).round(2)
+    np.testing.assert_allclose(usd["reporting_open_amount"], converted, atol=1e-9)
+
+    accounts = result.accounts.set_index("account_id")
+    cash = result.worklist.groupby("account_id")["expected_cash"].sum()
+    collection = accounts.loc[cash.index, "collection_value"]
+    assert (cash <= collection + 1e-6).all()
+    balance = accounts["open_balance"].fillna(0.0)
+    assert (accounts["collection_value"] <= balance + 1e-6).all()
+    # A line's expected cash is a share of its reporting amount, whatever the
+    # invoice's currency (USD lines used to be 1 / 0.92 times too high).
+    lines = result.worklist
+    share = lines["expected_cash"] / lines["reporting_open_amount"]
+    assert (share <= 1.0 + 1e-9).all()

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -364,7 +365,9 @@ def _fit_value(
         {
             "account_id": source["account_id"],
             "date": source[date_column],
-            "amount": _in_reporting_currency(source, config, features.currency),
+            "amount": _in_reporting_currency(
+                source, features.rates, config.money.minor_units
+            ),
         }
     )
     purchases = purchases[purchases["date"] <= pd.Timestamp(as_of)]
@@ -378,20 +381,25 @@ def _fit_value(
 
 
 def _in_reporting_currency(
-    frame: pd.DataFrame, config: Config, reporting: str | None
+    frame: pd.DataFrame, rates: dict[str, Decimal], minor_units: int
 ) -> pd.Series:
-    """Return ``frame["amount"]`` converted to the reporting currency.
+    """Return ``frame["amount"]`` in the reporting currency, rounded to minor units.
 
-    Rows without a currency are in the ledger's one unnamed currency, which is
-    the reporting one. A currency without a rate never reaches here, because the
-    features stage has already stopped with a MixedCurrencyError.
+    ``rates`` are those of the features stage
+    (:attr:`cartera.features.compute.Features.rates`), so purchases are
+    converted as the balances are. Currency codes are compared trimmed and in
+    upper case, and rows in the reporting currency or in none keep their
+    amount, as in :mod:`cartera.features.currency`.
     """
+    import pandas as pd
+
     amount: pd.Series = frame["amount"]
-    if reporting is None or "currency" not in frame.columns:
+    if not rates or "currency" not in frame.columns:
         return amount
-    rates = {**config.money.rates}
-    rates.setdefault(reporting, 1.0)
-    return amount * frame["currency"].map(rates).fillna(1.0)
+    codes = frame["currency"].astype("string").str.strip().str.upper()
+    per_unit = {code: float(rate) for code, rate in rates.items()}
+    factor = pd.to_numeric(codes.map(per_unit), errors="coerce").fillna(1.0)
+    return (amount * factor.to_numpy()).round(minor_units)
 
 
 def _fit_risk(
@@ -411,6 +419,10 @@ def _fit_risk(
     if "doc_type" in invoices.columns:
         invoices = invoices[invoices["doc_type"].fillna("invoice") != "credit_note"]
     invoices = invoices[invoices["amount"] > 0]
+    # The model's amount features compare invoices, so they share one currency.
+    invoices["amount"] = _in_reporting_currency(
+        invoices, features.rates, config.money.minor_units
+    )
     settled = features.settlements.set_index("invoice_id")["settled_date"]
     if settled.empty:
         notes.append("late-payment model skipped: no invoice is settled yet")

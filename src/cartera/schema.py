@@ -143,6 +143,7 @@ OPEN_ITEM_COLUMNS = (
     "account_id",
     "currency",
     "open_amount",
+    "reporting_open_amount",
     "days_past_due",
     "bucket",
 )

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from cartera.features.accounts import account_features_from
@@ -47,20 +48,27 @@ class Features:
     open_items
         Invoices open at the as-of date, sorted by account, due date and invoice:
         ``invoice_id, account_id, currency, issue_date, due_date, amount,
-        open_amount, days_past_due, bucket``. Amounts are in the invoice's own
-        currency, and ``days_past_due`` is in days.
+        open_amount, reporting_open_amount, days_past_due, bucket``. ``amount``
+        and ``open_amount`` are in the invoice's own currency, and
+        ``reporting_open_amount`` is ``open_amount`` in the reporting currency,
+        rounded to minor units as the account balances sum it. ``days_past_due``
+        is in days.
     settlements
         Invoices fully settled on or before the as-of date: ``invoice_id,
         account_id, settled_date``.
     currency
         Reporting currency of the account-level money, or ``None`` when the
         ledger names no currency.
+    rates
+        Units of ``currency`` per unit of each other currency in use; empty
+        when account-level money is not converted.
     """
 
     accounts: pd.DataFrame
     open_items: pd.DataFrame
     settlements: pd.DataFrame
     currency: str | None
+    rates: dict[str, Decimal] = field(default_factory=dict)
 
 
 def compute_features(ws: Workspace, as_of: date, config: Config) -> Features:
@@ -104,7 +112,7 @@ def compute_features(ws: Workspace, as_of: date, config: Config) -> Features:
             inputs, allocated, unapplied, plan, config.ageing
         )
         accounts_frame = _to_pandas(accounts.order_by("account_id"))
-        open_frame = _to_pandas(_open_items(allocated))
+        open_frame = _to_pandas(_open_items(allocated, plan, ws.minor_units))
         settled_frame = _to_pandas(_settlements(allocated))
 
     logger.info(
@@ -114,13 +122,15 @@ def compute_features(ws: Workspace, as_of: date, config: Config) -> Features:
         len(open_frame),
         len(settled_frame),
     )
-    return Features(accounts_frame, open_frame, settled_frame, plan.reporting)
+    return Features(
+        accounts_frame, open_frame, settled_frame, plan.reporting, plan.rates
+    )
 
 
 def open_items_expr(ws: Workspace, as_of: date, config: Config) -> ir.Table:
     """Return the open items of :attr:`Features.open_items` as an expression."""
-    inputs, _ = _inputs(ws, as_of, config)
-    return _open_items(allocation_expr(inputs, config.ageing))
+    inputs, plan = _inputs(ws, as_of, config)
+    return _open_items(allocation_expr(inputs, config.ageing), plan, ws.minor_units)
 
 
 def settlements_expr(ws: Workspace, as_of: date, config: Config) -> ir.Table:
@@ -145,8 +155,9 @@ def _inputs(
     return ledger_inputs(ws, as_of, plan, ws.minor_units), plan
 
 
-def _open_items(allocation: ir.Table) -> ir.Table:
+def _open_items(allocation: ir.Table, plan: CurrencyPlan, minor_units: int) -> ir.Table:
     items = allocation.filter(allocation.open_amount > 0)
+    reporting = plan.to_reporting(items.open_amount, items.currency, minor_units)
     return items.select(
         "invoice_id",
         "account_id",
@@ -155,6 +166,7 @@ def _open_items(allocation: ir.Table) -> ir.Table:
         due_date=items.due_date,
         amount=items.amount,
         open_amount=items.open_amount,
+        reporting_open_amount=reporting,
         days_past_due=items.days_past_due,
         bucket=items.bucket,
     ).order_by("account_id", "due_date", "invoice_id")
