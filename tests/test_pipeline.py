@@ -387,3 +387,23 @@ def test_demo_money_reconciles(demo_run: tuple[RunResult, Path]) -> None:
     lines = result.worklist
     share = lines["expected_cash"] / lines["reporting_open_amount"]
     assert (share <= 1.0 + 1e-9).all()
+
+
+def test_account_total_beyond_decimal_is_input_error(tmp_path: Path) -> None:
+    # Each amount fits DECIMAL(18, 2) and the reader accepts it; their sum,
+    # the account's balance, does not.
+    ledger = tmp_path / "invoices.csv"
+    ledger.write_text(
+        "invoice_id,account_id,issue_date,due_date,amount\n"
+        "B1,B,2025-01-01,2025-02-01,9000000000000000\n"
+        "B2,B,2025-01-01,2025-02-01,9000000000000000\n",
+        encoding="utf-8",
+    )
+    options = RunOptions(
+        out=tmp_path / "out",
+        inputs={"invoices": ledger},
+        as_of=date(2025, 3, 31),
+        report=False,
+    )
+    with pytest.raises(InputError, match="does not fit exact money"):
+        prioritize(options, Config())

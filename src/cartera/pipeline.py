@@ -90,7 +90,9 @@ def read_inputs(inputs: dict[str, Path], config: Config) -> dict[str, LoadResult
         path = inputs.get(table) or source.path
         if path is None:
             continue
-        results[table] = read_table(Path(path), table, source)
+        results[table] = read_table(
+            Path(path), table, source, minor_units=config.money.minor_units
+        )
         logger.info("read %s: %d rows", path, results[table].rows_read)
     if not results:
         raise InputError(

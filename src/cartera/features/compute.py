@@ -9,12 +9,14 @@ runs the expressions on the workspace and returns pandas frames.
 from __future__ import annotations
 
 import logging
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from cartera.errors import InputError
 from cartera.features.accounts import account_features_from
 from cartera.features.currency import UNNAMED, CurrencyPlan, plan_currency
 from cartera.features.inputs import LedgerInputs, ledger_inputs
@@ -24,6 +26,7 @@ from cartera.features.ledger import (
     pool_events_expr,
     unapplied_credit_expr,
 )
+from cartera.schema import MONEY_PRECISION
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -92,8 +95,37 @@ def compute_features(ws: Workspace, as_of: date, config: Config) -> Features:
         The ledger contains several currencies and rates to convert them are
         missing.
     InputError
-        A table lacks a required column, or an FX rate is not a positive number.
+        A table lacks a required column, an FX rate is not a positive number, or
+        an account total or converted amount is too large for exact money.
     """
+    with _money_in_range(ws.minor_units):
+        return _compute_features(ws, as_of, config)
+
+
+@contextmanager
+def _money_in_range(minor_units: int) -> Iterator[None]:
+    """Raise an InputError when a sum or conversion overflows exact money.
+
+    The reader rejects single amounts beyond ``DECIMAL(18, minor_units)``, but
+    an account's total, or an amount times an FX rate above 1, can still pass
+    the bound; DuckDB then fails the cast with a DataError.
+    """
+    import duckdb
+
+    try:
+        yield
+    except duckdb.DataError as exc:
+        detail = str(exc).splitlines()[0]
+        limit = f"1e{MONEY_PRECISION - minor_units}"
+        raise InputError(
+            f"an account total or converted amount does not fit exact money "
+            f"(DECIMAL({MONEY_PRECISION}, {minor_units})): {detail}",
+            hint=f"check the inputs for amounts near {limit}; totals per account "
+            f"and amounts in the reporting currency must stay below {limit}",
+        ) from exc
+
+
+def _compute_features(ws: Workspace, as_of: date, config: Config) -> Features:
     plan = plan_currency(ws, config.money)
     inputs = ledger_inputs(ws, as_of, plan, ws.minor_units)
 
