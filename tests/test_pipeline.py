@@ -407,3 +407,78 @@ def test_account_total_beyond_decimal_is_input_error(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match="does not fit exact money"):
         prioritize(options, Config())
+
+
+def test_as_of_before_first_document_fails(tmp_path: Path) -> None:
+    invoices = tmp_path / "jpy.csv"
+    invoices.write_text(YEN_LEDGER, encoding="utf-8")
+    options = RunOptions(
+        out=tmp_path / "out",
+        inputs={"invoices": invoices},
+        as_of=date(2024, 3, 31),
+        report=False,
+    )
+    with pytest.raises(InputError) as caught:
+        prioritize(options, Config())
+    message = caught.value.message
+    assert "as-of date 2024-03-31 is before the first document date" in message
+    assert "2025-02-01" in message
+    assert caught.value.hint == "pass an --as-of date on or after 2025-02-01"
+
+
+def _dated_files(tmp_path: Path, late: str) -> dict[str, Path]:
+    """Write a year of monthly invoices and a payment; ``late`` adds one more date."""
+    rows = [
+        f"I{month},A{month % 3},2025-{month:02d}-05,2025-{month:02d}-25,100,"
+        for month in range(1, 13)
+    ]
+    payments = ["payment_id,account_id,payment_date,amount", "P1,A1,2025-12-20,50"]
+    if late == "typo-issue":
+        rows.append("I99,A1,2099-01-01,2099-01-31,100,")
+    elif late == "paid-date":
+        rows[-1] = "I12,A0,2025-12-05,2025-12-25,100,2026-01-15"
+    elif late == "payment":
+        payments.append("P2,A2,2026-01-20,30")
+    invoices = tmp_path / "invoices.csv"
+    header = "invoice_id,account_id,issue_date,due_date,amount,paid_date"
+    invoices.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    payment_file = tmp_path / "payments.csv"
+    payment_file.write_text("\n".join(payments) + "\n", encoding="utf-8")
+    return {"invoices": invoices, "payments": payment_file}
+
+
+@pytest.mark.parametrize(
+    ("late", "expected"),
+    [
+        ("none", date(2025, 12, 20)),
+        ("paid-date", date(2026, 1, 15)),
+        ("payment", date(2026, 1, 20)),
+        ("typo-issue", date(2099, 1, 1)),
+    ],
+    ids=["last-payment", "settlement", "later-payment", "typo"],
+)
+def test_default_as_of_is_latest_document(
+    tmp_path: Path, late: str, expected: date
+) -> None:
+    options = RunOptions(
+        out=tmp_path / "out", inputs=_dated_files(tmp_path, late), report=False
+    )
+    result = prioritize(options, Config())
+    assert result.as_of == expected
+    outlier_notes = [n for n in result.run["notes"] if "default as-of" in n]
+    if late == "typo-issue":
+        assert len(outlier_notes) == 1
+        assert "invoice_id I99 has issue_date 2099-01-01" in outlier_notes[0]
+        assert "--as-of" in outlier_notes[0]
+    else:
+        assert outlier_notes == []
+
+
+@pytest.mark.realdata
+def test_ar_default_as_of_is_last_settlement(data_dir: Path, ar_config: Config) -> None:
+    from cartera.pipeline import latest_date, read_inputs
+
+    source = data_dir / "ar_invoices" / "WA_Fn-UseC_-Accounts-Receivable.csv"
+    loaded = read_inputs({"invoices": source}, ar_config)
+    # The last invoice is issued on 2013-12-02 and settled on 2014-01-09.
+    assert latest_date(loaded) == date(2014, 1, 9)

@@ -29,7 +29,13 @@ from typing import TYPE_CHECKING, Any
 
 from cartera import __version__
 from cartera.config import Config, ConversionConfig, TableName
-from cartera.errors import CarteraError, CarteraWarning, InputError, LeakageWarning
+from cartera.errors import (
+    CarteraError,
+    CarteraWarning,
+    DataQualityWarning,
+    InputError,
+    LeakageWarning,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -116,40 +122,150 @@ def read_inputs(inputs: dict[str, Path], config: Config) -> dict[str, LoadResult
     return results
 
 
+# Date columns of the documents in each table. The default as-of date is the
+# latest of them, and an as-of date before the earliest leaves nothing to rank.
+DOCUMENT_DATES: dict[str, tuple[str, ...]] = {
+    "invoices": ("issue_date", "paid_date"),
+    "payments": ("payment_date",),
+    "transactions": ("date",),
+}
+# Column that names a row of each table in messages.
+ROW_NAMES = {
+    "invoices": "invoice_id",
+    "payments": "payment_id",
+    "transactions": "account_id",
+}
+# A default as-of date this many days after the 99th percentile of the
+# document dates is taken for a typo, such as 2099 in a 2025 ledger.
+OUTLIER_GAP_DAYS = 366
+# Outlying documents named in the warning; the count says how many there are.
+OUTLIERS_NAMED = 3
+
+
 def _default_as_of(loaded: dict[str, LoadResult], notes: list[str]) -> date:
     """Return the as-of date when none is given.
 
-    A ledger is ranked as of its last document. Leads carry no dates, so a run
-    on leads alone is as of the day it runs, and a note records it.
+    A ledger is ranked as of its latest document date: issue, settlement
+    (``paid_date``), payment or transaction, whichever is last. Leads carry no
+    dates, so a run on leads alone is as of the day it runs, and a note
+    records it. A latest date that lies far beyond the others raises a
+    :class:`DataQualityWarning` (see :func:`warn_outlying_dates`).
     """
     if set(loaded) <= {"leads", "accounts", "fx"}:
         today = date.today()
         notes.append(f"no dated documents: the run is as of today, {today}")
         return today
+    warn_outlying_dates(loaded)
     return latest_date(loaded)
 
 
-def latest_date(loaded: dict[str, LoadResult]) -> date:
-    """Return the last document date in the inputs, the default as-of date."""
+def document_dates(loaded: dict[str, LoadResult]) -> pd.DataFrame:
+    """Return every document date of the inputs, one row per dated cell.
+
+    Columns ``table, column, row, date``: ``row`` is the row's identifier
+    (:data:`ROW_NAMES`). Empty dates, such as an open invoice's ``paid_date``,
+    are left out.
+    """
     import pandas as pd
 
-    columns = {
-        "invoices": "issue_date",
-        "payments": "payment_date",
-        "transactions": "date",
-    }
-    latest: pd.Timestamp | None = None
-    for table, column in columns.items():
-        if table in loaded and len(loaded[table].frame):
-            value = loaded[table].frame[column].max()
-            if pd.notna(value) and (latest is None or value > latest):
-                latest = value
-    if latest is None:
+    parts = []
+    for table, columns in DOCUMENT_DATES.items():
+        if table not in loaded:
+            continue
+        frame = loaded[table].frame
+        for column in columns:
+            if column not in frame.columns:
+                continue
+            dated = frame[frame[column].notna()]
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "table": table,
+                        "column": column,
+                        "row": dated[ROW_NAMES[table]].astype(str),
+                        "date": dated[column],
+                    }
+                )
+            )
+    if not parts:
+        return pd.DataFrame(columns=["table", "column", "row", "date"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def latest_date(loaded: dict[str, LoadResult]) -> date:
+    """Return the latest document date in the inputs, the default as-of date."""
+    dates = document_dates(loaded)["date"]
+    if dates.empty:
         raise InputError(
             "the inputs hold no dated documents",
             hint="pass --as-of YYYY-MM-DD",
         )
-    return latest.date()
+    return dates.max().date()
+
+
+def warn_outlying_dates(loaded: dict[str, LoadResult]) -> None:
+    """Warn when the latest document dates are isolated outliers.
+
+    Rule: the documents whose date is more than :data:`OUTLIER_GAP_DAYS` days
+    after the 99th percentile of all document dates are outliers. The
+    percentile is one of the dates (numpy's ``lower`` method), so with fewer
+    than 101 dates it is the second latest, and a single typo in a small
+    ledger is caught. Outliers making up more than 1 % of the dates are not
+    caught.
+    """
+    import pandas as pd
+
+    dates = document_dates(loaded).sort_values("date", kind="stable")
+    if len(dates) < 2:
+        return
+    # numpy's "lower" 99th percentile: the date at position floor(0.99 (n - 1)).
+    bulk_end: pd.Timestamp = dates["date"].iloc[int(0.99 * (len(dates) - 1))]
+    cutoff = bulk_end + pd.Timedelta(days=OUTLIER_GAP_DAYS)
+    outliers = dates[dates["date"] > cutoff].iloc[::-1]
+    if outliers.empty:
+        return
+    named = "; ".join(
+        f"{table} {ROW_NAMES[table]} {row} has {column} {day.date()}"
+        for table, column, row, day in zip(
+            outliers["table"].head(OUTLIERS_NAMED),
+            outliers["column"],
+            outliers["row"],
+            outliers["date"],
+            strict=False,
+        )
+    )
+    more = len(outliers) - OUTLIERS_NAMED
+    others = f" and {more} more" if more > 0 else ""
+    latest: pd.Timestamp = outliers["date"].iloc[0]
+    warnings.warn(
+        f"the default as-of date {latest.date()} comes from {len(outliers)} document "
+        f"date(s) more than {OUTLIER_GAP_DAYS} days after 99 % of the dates "
+        f"(up to {bulk_end.date()}): {named}{others}; check those dates, or "
+        "pass --as-of YYYY-MM-DD",
+        DataQualityWarning,
+        stacklevel=2,
+    )
+
+
+def check_as_of(loaded: dict[str, LoadResult], as_of: date) -> None:
+    """Raise an InputError when ``as_of`` is before every document date.
+
+    Nothing is issued, paid or bought by then, so every score would be 0 and
+    the tiers would follow the order of the account ids.
+    """
+    dates = document_dates(loaded)
+    if dates.empty:
+        return
+    first = dates.sort_values("date", kind="stable").iloc[0]
+    first_date: date = first["date"].date()
+    if as_of < first_date:
+        table = str(first["table"])
+        raise InputError(
+            f"the as-of date {as_of} is before the first document date, "
+            f"{first_date} ({first['column']} of {table} {ROW_NAMES[table]} "
+            f"{first['row']})",
+            hint=f"pass an --as-of date on or after {first_date}",
+        )
 
 
 def prioritize(
@@ -219,6 +335,7 @@ def _prioritize(
     with timer.stage("read"):
         loaded = read_inputs(options.inputs, config)
     as_of = options.as_of or _default_as_of(loaded, notes)
+    check_as_of(loaded, as_of)
     config = _with_fx_table(config, loaded)
 
     notify("building features")
