@@ -16,6 +16,9 @@ Business rules (weights and half-lives in ``[priority]``):
    account's ``p_late`` or ``share_paid_late``, else 0. The half-life
    reflects that the older a debt, the less a contact recovers. Credit notes
    and settled amounts (open amount at or below 0) count for nothing.
+   With ``minor_units`` given, each item's expected cash is rounded to them
+   and an account's collection value is the sum of its rounded items, so the
+   worklist lines of an account never add up to more than it.
 3. Without open items, collection uses the account's ageing buckets, each at a
    representative number of days past due.
 4. *Prospects* (``is_prospect``) are worth ``p_convert *
@@ -137,9 +140,16 @@ def reporting_amount(open_items: pd.DataFrame) -> pd.Series:
 
 
 def collection_value(
-    accounts: pd.DataFrame, open_items: pd.DataFrame | None, half_life_days: float
+    accounts: pd.DataFrame,
+    open_items: pd.DataFrame | None,
+    half_life_days: float,
+    *,
+    minor_units: int | None = None,
 ) -> tuple[pd.Series, pd.Series]:
     """Return collection value per account (rules 2 and 3) and per open item.
+
+    ``minor_units`` (decimal places of money) rounds the values; ``None``
+    leaves them unrounded.
 
     Returns
     -------
@@ -153,7 +163,12 @@ def collection_value(
         amount = reporting_amount(open_items)
         chance = _item_chance(open_items, accounts, half_life_days)
         per_item = amount.clip(lower=0.0) * chance
+        if minor_units is not None:
+            per_item = per_item.round(minor_units)
         totals = per_item.groupby(open_items["account_id"].astype(str)).sum()
+        if minor_units is not None:
+            # Sums of rounded floats carry noise below the last decimal.
+            totals = totals.round(minor_units)
         per_account = ids.map(totals).fillna(0.0).astype(float)
         return per_account.set_axis(accounts.index), per_item
 
@@ -163,6 +178,8 @@ def collection_value(
         amount = _column(accounts, bucket).fillna(0.0).clip(lower=0.0)
         p = p_current.fillna(0.0) if days == 0 else 1.0
         per_account += amount * p * 0.5 ** (days / half_life_days)
+    if minor_units is not None:
+        per_account = per_account.round(minor_units)
     return per_account, pd.Series(dtype="float64")
 
 
@@ -181,6 +198,7 @@ def score_accounts(
     *,
     margin: float = 0.3,
     lang: str = "en",
+    minor_units: int | None = None,
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Compute the priority score and reasons of every account (rules 1-6).
 
@@ -198,6 +216,9 @@ def score_accounts(
         Gross margin share of revenue, for growth without CLV.
     lang
         ``"en"`` or ``"es"`` for the reasons.
+    minor_units
+        Decimal places that collection values are rounded to (rule 2), or
+        ``None`` to leave them unrounded.
 
     Returns
     -------
@@ -207,7 +228,10 @@ def score_accounts(
     """
     growth = growth_value(accounts, priority, margin)
     collection, per_item = collection_value(
-        accounts, open_items, priority.collection_half_life_days
+        accounts,
+        open_items,
+        priority.collection_half_life_days,
+        minor_units=minor_units,
     )
     prospect = prospect_value(accounts)
     score = (
