@@ -330,19 +330,23 @@ YEN_LEDGER = (
 KEPT_AFTER_30_DAYS = 0.5 ** (30 / 90)
 
 
+def _run_invoices(
+    tmp_path: Path, invoices: str, as_of: date, fx: str | None = None
+) -> RunResult:
+    """Rank the invoices (and FX rates) written as CSV text, without a report."""
+    inputs = {"invoices": tmp_path / "invoices.csv"}
+    inputs["invoices"].write_text(invoices, encoding="utf-8")
+    if fx is not None:
+        inputs["fx"] = tmp_path / "fx.csv"
+        inputs["fx"].write_text(fx, encoding="utf-8")
+    options = RunOptions(out=tmp_path / "out", inputs=inputs, as_of=as_of, report=False)
+    return prioritize(options, Config())
+
+
 @pytest.fixture
 def yen_run(tmp_path: Path) -> RunResult:
-    invoices = tmp_path / "jpy.csv"
-    invoices.write_text(YEN_LEDGER, encoding="utf-8")
-    fx = tmp_path / "fx.csv"
-    fx.write_text("currency,rate\nEUR,1\nJPY,0.006\n", encoding="utf-8")
-    options = RunOptions(
-        out=tmp_path / "out",
-        inputs={"invoices": invoices, "fx": fx},
-        as_of=date(2025, 3, 31),
-        report=False,
-    )
-    return prioritize(options, Config())
+    fx = "currency,rate\nEUR,1\nJPY,0.006\n"
+    return _run_invoices(tmp_path, YEN_LEDGER, date(2025, 3, 31), fx)
 
 
 def test_yen_account_ranked_by_euros(yen_run: RunResult) -> None:
@@ -399,36 +403,20 @@ def test_demo_money_reconciles(demo_run: tuple[RunResult, Path]) -> None:
 
 
 def test_account_total_beyond_decimal_is_input_error(tmp_path: Path) -> None:
-    # Each amount fits DECIMAL(18, 2) and the reader accepts it; their sum,
-    # the account's balance, does not.
-    ledger = tmp_path / "invoices.csv"
-    ledger.write_text(
+    # Each amount fits DECIMAL(18, 2), so the reader accepts it, but their
+    # sum, the account's balance, does not.
+    ledger = (
         "invoice_id,account_id,issue_date,due_date,amount\n"
         "B1,B,2025-01-01,2025-02-01,9000000000000000\n"
-        "B2,B,2025-01-01,2025-02-01,9000000000000000\n",
-        encoding="utf-8",
-    )
-    options = RunOptions(
-        out=tmp_path / "out",
-        inputs={"invoices": ledger},
-        as_of=date(2025, 3, 31),
-        report=False,
+        "B2,B,2025-01-01,2025-02-01,9000000000000000\n"
     )
     with pytest.raises(InputError, match="does not fit exact money"):
-        prioritize(options, Config())
+        _run_invoices(tmp_path, ledger, date(2025, 3, 31))
 
 
 def test_as_of_before_first_document_fails(tmp_path: Path) -> None:
-    invoices = tmp_path / "jpy.csv"
-    invoices.write_text(YEN_LEDGER, encoding="utf-8")
-    options = RunOptions(
-        out=tmp_path / "out",
-        inputs={"invoices": invoices},
-        as_of=date(2024, 3, 31),
-        report=False,
-    )
     with pytest.raises(InputError) as caught:
-        prioritize(options, Config())
+        _run_invoices(tmp_path, YEN_LEDGER, date(2024, 3, 31))
     message = caught.value.message
     assert "as-of date 2024-03-31 is before the first document date" in message
     assert "2025-02-01" in message
@@ -436,7 +424,7 @@ def test_as_of_before_first_document_fails(tmp_path: Path) -> None:
 
 
 def _dated_files(tmp_path: Path, late: str) -> dict[str, Path]:
-    """Write a year of monthly invoices and a payment; ``late`` adds one more date."""
+    """Write a year of monthly invoices and a payment, plus the ``late`` date."""
     rows = [
         f"I{month},A{month % 3},2025-{month:02d}-05,2025-{month:02d}-25,100,"
         for month in range(1, 13)

@@ -138,7 +138,7 @@ ROW_NAMES = {
 # A default as-of date this many days after the 99th percentile of the
 # document dates is taken for a typo, such as 2099 in a 2025 ledger.
 OUTLIER_GAP_DAYS = 366
-# Outlying documents named in the warning; the count says how many there are.
+# Outlying documents named in the warning. The warning counts the others.
 OUTLIERS_NAMED = 3
 
 

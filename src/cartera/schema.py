@@ -24,8 +24,8 @@ MONEY_PRECISION = 18
 def money_limit(minor_units: int) -> int:
     """Return the bound on amounts of a ``DECIMAL(18, minor_units)`` column.
 
-    Every amount it holds has an absolute value below the bound, 1e16 with 2
-    minor units.
+    Every amount the column can store has an absolute value below the bound,
+    which is 1e16 with 2 minor units.
     """
     return 10 ** (MONEY_PRECISION - minor_units)
 

@@ -63,8 +63,8 @@ class Features:
         Reporting currency of the account-level money, or ``None`` when the
         ledger names no currency.
     rates
-        Units of ``currency`` per unit of each other currency in use; empty
-        when account-level money is not converted.
+        Units of ``currency`` per unit of each other currency in use. It is
+        empty when account-level money is not converted.
     """
 
     accounts: pd.DataFrame
@@ -108,7 +108,7 @@ def _money_in_range(minor_units: int) -> Iterator[None]:
 
     The reader rejects single amounts beyond ``DECIMAL(18, minor_units)``, but
     an account's total, or an amount times an FX rate above 1, can still pass
-    the bound; DuckDB then fails the cast with a DataError.
+    the bound, and DuckDB then fails the cast with a DataError.
     """
     import duckdb
 

@@ -92,8 +92,8 @@ def build_worklist(
     open_items
         Open invoices: ``invoice_id, account_id, open_amount`` (invoice
         currency) and ``days_past_due`` (days), with the optional ``currency``
-        and ``reporting_open_amount`` (reporting currency; ``open_amount``
-        stands in for it when absent).
+        and ``reporting_open_amount`` (reporting currency). Without
+        ``reporting_open_amount``, ``open_amount`` is used in its place.
     expected_cash
         Expected cash of each open item in the reporting currency, indexed like
         ``open_items`` (from :func:`cartera.policy.score.collection_value`).
