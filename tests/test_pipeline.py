@@ -22,9 +22,7 @@ from cartera.result import RunResult
 AGEING = ["aging_current", "aging_1_30", "aging_31_60", "aging_61_90", "aging_over_90"]
 
 
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, Path]:
-    folder = tmp_path_factory.mktemp("demo")
+def _run_demo(folder: Path, lang: str) -> tuple[RunResult, Path]:
     files = write_demo(folder / "input", n_accounts=80, seed=11)
     options = RunOptions(
         out=folder,
@@ -34,8 +32,19 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, Path]
             "accounts": files.accounts,
         },
         as_of=files.as_of,
+        lang=lang,
     )
     return prioritize(options, load_config(files.config)), folder
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, Path]:
+    return _run_demo(tmp_path_factory.mktemp("demo"), "en")
+
+
+@pytest.fixture(scope="module")
+def demo_run_es(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, Path]:
+    return _run_demo(tmp_path_factory.mktemp("demo_es"), "es")
 
 
 def test_demo_writes_every_output(demo_run: tuple[RunResult, Path]) -> None:
@@ -99,6 +108,76 @@ def test_demo_value_columns_present(demo_run: tuple[RunResult, Path]) -> None:
 
 
 @pytest.mark.realdata
+def test_spanish_cluster_descriptions(
+    demo_run_es: tuple[RunResult, Path],
+) -> None:
+    _, folder = demo_run_es
+    segments = pd.read_csv(folder / "segments.csv", sep=";", decimal=",")
+    clusters = segments[segments["segment_kind"] == "cluster"]
+
+    assert len(clusters) >= 1
+    for description in clusters["description"]:
+        assert description.startswith("medias: "), description
+        for english in ("mean", "frequency", "p_late", "p_alive", "clv "):
+            assert english not in description, description
+    # RFM codes stay English for scripts; their names are translated.
+    rfm = segments[segments["segment_kind"] == "rfm"].set_index("segment")
+    assert rfm.loc["champions", "name"] == "campeones"
+
+
+def test_spanish_workbook_headers(demo_run_es: tuple[RunResult, Path]) -> None:
+    from openpyxl import load_workbook
+
+    _, folder = demo_run_es
+    book = load_workbook(folder / "cartera.xlsx", read_only=True)
+    header = [cell.value for cell in next(book["cuentas"].iter_rows(max_row=1))]
+    book.close()
+
+    for label in (
+        "Moneda del saldo",
+        "Días de retraso esperados",
+        "Exposición vencida esperada",
+    ):
+        assert label in header, label
+    for column in (
+        "balance_currency",
+        "expected_days_late",
+        "expected_overdue_exposure",
+    ):
+        assert column not in header, column
+
+
+def test_spanish_report_lists_tier_one(
+    demo_run_es: tuple[RunResult, Path],
+) -> None:
+    result, folder = demo_run_es
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    first = result.accounts.loc[result.accounts["rank"] == 1, "account_id"].iloc[0]
+
+    assert "Cuentas del nivel 1, por orden de prioridad" in page
+    assert result.answers["work_first"]["rows"][0]["account_id"] == first
+    assert f"<td>{first}</td>" in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"),
+    [
+        ("en", "## Notes on this run\n\n- a note\n"),
+        (
+            "es",
+            "## Notas del cálculo\n\nLas notas se escriben en inglés, como en "
+            "run.json.\n\n- a note\n",
+        ),
+    ],
+    ids=["en", "es"],
+)
+def test_notes_appended_to_answers(lang: str, heading: str) -> None:
+    from cartera.pipeline import _with_notes
+
+    assert _with_notes("# answers\n", ["a note"], lang) == f"# answers\n\n{heading}"
+    assert _with_notes("# answers\n", [], lang) == "# answers\n"
+
+
 def test_ar_ledger_as_of_mid_2013(
     data_dir: Path, tmp_path: Path, ar_config: Config
 ) -> None:
@@ -275,6 +354,43 @@ def test_ledger_with_nothing_settled(tmp_path: Path) -> None:
     assert "late-payment model skipped" in result.answers_md
 
 
+def test_unlisted_past_due_is_noted(tmp_path: Path) -> None:
+    ledger = tmp_path / "invoices.csv"
+    ledger.write_text(
+        "invoice_id,account_id,issue_date,due_date,amount\n"
+        "I1,A,2025-02-01,2025-03-03,100.00\n"
+        "I2,B,2025-02-10,2025-03-12,250.00\n",
+        encoding="utf-8",
+    )
+    config = Config.model_validate(
+        {
+            "dunning": {
+                "levels": [
+                    {"min_days_past_due": 40, "action": "call", "channel": "phone"}
+                ]
+            }
+        }
+    )
+    options = RunOptions(
+        out=tmp_path / "out",
+        inputs={"invoices": ledger},
+        as_of=date(2025, 3, 31),
+        report=False,
+    )
+
+    result = prioritize(options, config)
+
+    note = (
+        "2 past-due invoice(s) have no worklist line: they are fewer than 40 days "
+        "past due, the first dunning level ([[dunning.levels]] min_days_past_due = 40)"
+    )
+    assert result.worklist.empty
+    assert note in result.run["notes"]
+    assert note in result.answers_md
+    run_json = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
+    assert note in run_json["notes"]
+
+
 def test_header_only_file_is_input_error(tmp_path: Path) -> None:
     ledger = tmp_path / "invoices.csv"
     ledger.write_text(
@@ -302,6 +418,10 @@ def test_leads_alone_ranked_by_conversion(tmp_path: Path) -> None:
     assert ranked["p_convert"].is_monotonic_decreasing
     tiers = ranked.groupby("tier")["p_convert"].mean()
     assert tiers[1] > tiers[2] > tiers[3]
+    # No customer purchases value a lead, so no reason quotes a first-year value.
+    reasons = ranked.loc[likely, "reasons"]
+    assert reasons.str.contains("first-year value unknown", regex=False).all()
+    assert ranked["expected_first_year_value"].isna().all()
 
 
 def test_purchases_converted_to_reporting() -> None:

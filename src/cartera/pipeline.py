@@ -423,10 +423,18 @@ def _prioritize(
 
 
 def _with_notes(answers_md: str, notes: list[str], lang: str) -> str:
-    """Append the run's model notes to the answers, so doubts travel with them."""
+    """Append the run's model notes to the answers, so doubts travel with them.
+
+    The notes are the messages of cartera's warnings, which exist in English
+    only, so the Spanish heading says so.
+    """
     if not notes:
         return answers_md
-    heading = "## Notas del cálculo" if lang == "es" else "## Notes on this run"
+    heading = (
+        "## Notas del cálculo\n\nLas notas se escriben en inglés, como en run.json."
+        if lang == "es"
+        else "## Notes on this run"
+    )
     lines = "\n".join(f"- {note}" for note in notes)
     return f"{answers_md.rstrip()}\n\n{heading}\n\n{lines}\n"
 
@@ -606,12 +614,12 @@ def _score_leads(
         return None
     first_year = _first_year_value(accounts)
     if first_year <= 0:
-        # No customer purchases to value a new customer by: a unit value keeps
-        # the leads ranked by their chance to convert.
-        first_year = 1.0
+        # No customer purchases to value a new customer by. The policy counts a
+        # missing value as 1, so the leads rank by their chance to convert.
+        first_year = float("nan")
         notes.append(
             "no customer purchases to value a lead, so leads are ranked by "
-            "conversion probability alone (first-year value 1)"
+            "conversion probability alone and their first-year value is empty"
         )
     return pd.DataFrame(
         {

@@ -166,6 +166,39 @@ def test_prospect_value_and_weights():
     assert "prospect" in scores["reasons"].iloc[0]
 
 
+@pytest.mark.parametrize(
+    ("lang", "reason"),
+    [
+        (
+            "en",
+            "prospect: 80% chance to convert, first-year value unknown "
+            "(no customer purchases)",
+        ),
+        (
+            "es",
+            "prospecto: 80 % de probabilidad de conversión, valor del primer año "
+            "desconocido (sin compras de clientes)",
+        ),
+    ],
+    ids=["en", "es"],
+)
+def test_prospect_without_first_year_value(lang, reason):
+    accounts = pd.DataFrame(
+        {
+            "account_id": ["L1", "L2"],
+            "is_prospect": [True, True],
+            "p_convert": [0.8, 0.3],
+            "expected_first_year_value": [np.nan, np.nan],
+        }
+    )
+
+    scores = _score(accounts, lang=lang)
+
+    # A missing first-year value counts as 1, so prospects rank by p_convert.
+    assert scores["prospect_value"].tolist() == pytest.approx([0.8, 0.3])
+    assert scores["reasons"].iloc[0] == reason
+
+
 def test_at_most_three_reasons_most_money_first():
     accounts = pd.DataFrame(
         {

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from cartera.config import DunningConfig, PriorityConfig
+from cartera.errors import CarteraWarning
 from cartera.policy.score import collection_value
 from cartera.policy.worklist import assign_weeks, build_worklist, dunning_level
 
@@ -69,6 +70,41 @@ def test_current_and_credit_items_get_no_line():
     )
 
     assert _worklist(items).empty
+
+
+LEVEL_40 = [{"min_days_past_due": 40, "action": "call", "channel": "phone"}]
+
+
+def test_below_first_level_warns_with_count():
+    # Two invoices are 11 and 19 days past due and one is 45. A current invoice
+    # and a credit note past the level are not counted.
+    items = _items(
+        [
+            ("F1", "A", 100.0, 11),
+            ("F2", "B", 50.0, 19),
+            ("F3", "C", 70.0, 45),
+            ("F4", "C", 30.0, -2),
+            ("CN1", "A", -20.0, 15),
+        ]
+    )
+
+    with pytest.warns(CarteraWarning, match="first dunning level") as caught:
+        lines = _worklist(items, levels=LEVEL_40)
+
+    assert lines["invoice_id"].tolist() == ["F3"]
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    assert message.startswith("2 past-due invoice(s) have no worklist line")
+    assert "min_days_past_due = 40" in message
+
+
+def test_every_past_due_listed_no_warning():
+    items = _items([("F1", "A", 100.0, 1), ("F2", "B", 50.0, 0)])
+
+    # Warnings are errors in the test run, so a warning here fails the test.
+    lines = _worklist(items)
+
+    assert lines["invoice_id"].tolist() == ["F1"]
 
 
 def test_lines_ordered_by_expected_cash():

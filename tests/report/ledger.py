@@ -181,7 +181,7 @@ def _answers() -> dict[str, object]:
         },
         "work_first": {
             "tier1_accounts": 1,
-            "accounts": [
+            "rows": [
                 {
                     "rank": 1,
                     "account_id": "A1",

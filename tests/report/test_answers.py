@@ -1,7 +1,9 @@
 from typing import Any
 
+import pandas as pd
 import pytest
 
+from cartera.policy.answers import work_first
 from cartera.report.answers import answer_tables
 
 from .ledger import build_result
@@ -33,6 +35,7 @@ def test_policy_shapes_relabelled() -> None:
         "Tier 1 accounts, in rank order",
         "Collection actions this week",
     ]
+    assert work_first[0][1]["account_id"].tolist() == ["A1"]
     assert work_first[1][1]["invoice_id"].tolist() == ["F-003", "F-005"]
 
     segments = answer_tables(answers, "segment_potential", "en")[0][1]
@@ -47,12 +50,60 @@ def test_policy_shapes_relabelled() -> None:
         ({}, "work_first", 0),
         ({"likely_to_convert": {"rows": []}}, "likely_to_convert", 0),
         ({"work_first": {"accounts": [], "collections": []}}, "work_first", 0),
+        ({"work_first": {"rows": [], "collections": []}}, "work_first", 0),
+        ({"work_first": {"accounts": [{"account_id": "A"}]}}, "work_first", 1),
     ],
-    ids=["list-of-records", "old-key", "missing", "no-rows", "work-first-empty"],
+    ids=[
+        "list-of-records",
+        "old-key",
+        "missing",
+        "no-rows",
+        "work-first-empty",
+        "work-first-rows-empty",
+        "work-first-accounts-key",
+    ],
 )
 def test_answer_shapes(answers: dict[str, Any], key: str, rows: int) -> None:
     tables = answer_tables(answers, key, "en")
     assert sum(len(frame) for _, frame in tables) == rows
+
+
+def test_work_first_from_policy_answer() -> None:
+    # The policy layer's own answer, as run.json stores it, not a hand-made shape.
+    accounts = pd.DataFrame(
+        {
+            "rank": [1, 2, 3],
+            "account_id": ["A", "B", "C"],
+            "tier": [1, 1, 2],
+            "priority_score": [90.0, 50.0, 10.0],
+            "reasons": ["r1", "r2", "r3"],
+        }
+    )
+    worklist = pd.DataFrame(
+        {
+            "position": [1],
+            "week": [1],
+            "invoice_id": ["F1"],
+            "account_id": ["C"],
+            "currency": ["EUR"],
+            "open_amount": [100.0],
+            "reporting_open_amount": [100.0],
+            "days_past_due": [12],
+            "action": ["reminder"],
+            "channel": ["email"],
+            "expected_cash": [80.0],
+        }
+    )
+    answer = work_first(accounts, worklist)
+
+    tables = answer_tables({"work_first": answer}, "work_first", "en")
+
+    assert [heading for heading, _ in tables] == [
+        "Tier 1 accounts, in rank order",
+        "Collection actions this week",
+    ]
+    assert tables[0][1]["account_id"].tolist() == ["A", "B"]
+    assert tables[1][1]["invoice_id"].tolist() == ["F1"]
 
 
 def test_unknown_codes_kept() -> None:

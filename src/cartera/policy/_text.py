@@ -28,6 +28,8 @@ TEXT: dict[str, dict[str, str]] = {
         "reason_alive": "likely to buy again (P(alive) {p})",
         "reason_lapsing": "may have stopped buying (P(alive) {p})",
         "reason_prospect": "prospect: {p} chance to convert, first-year value {value}",
+        "reason_prospect_unvalued": "prospect: {p} chance to convert, first-year "
+        "value unknown (no customer purchases)",
         "reason_disputes": "{p} of invoices disputed",
         "reason_none": "no money at stake found",
         # RFM groups.
@@ -48,6 +50,17 @@ TEXT: dict[str, dict[str, str]] = {
         # Clusters and attributes.
         "cluster_name": "value band {i} of {k}",
         "cluster_desc": "mean {traits}",
+        # Names of the clustering features in a cluster description.
+        "trait_clv": "clv",
+        "trait_expected_spend": "expected_spend",
+        "trait_monetary": "monetary",
+        "trait_frequency": "frequency",
+        "trait_expected_purchases": "expected_purchases",
+        "trait_n_invoices": "n_invoices",
+        "trait_p_late": "p_late",
+        "trait_share_paid_late": "share_paid_late",
+        "trait_p_alive": "p_alive",
+        "trait_p_convert": "p_convert",
         "attr_all": "all accounts",
         "attr_desc": "accounts with {label}",
         "unknown": "unknown",
@@ -104,6 +117,10 @@ TEXT: dict[str, dict[str, str]] = {
         "reason_prospect": (
             "prospecto: {p} de probabilidad de conversión, valor del primer año {value}"
         ),
+        "reason_prospect_unvalued": (
+            "prospecto: {p} de probabilidad de conversión, valor del primer año "
+            "desconocido (sin compras de clientes)"
+        ),
         "reason_disputes": "{p} de facturas en disputa",
         "reason_none": "sin dinero en juego",
         "rfm_champions": "campeones",
@@ -121,7 +138,17 @@ TEXT: dict[str, dict[str, str]] = {
         "rfm_desc_hibernating": "compraron poco y hace tiempo",
         "rfm_desc_no_purchases": "sin historial de compras",
         "cluster_name": "banda de valor {i} de {k}",
-        "cluster_desc": "media {traits}",
+        "cluster_desc": "medias: {traits}",
+        "trait_clv": "CLV",
+        "trait_expected_spend": "gasto esperado",
+        "trait_monetary": "compras netas",
+        "trait_frequency": "compras",
+        "trait_expected_purchases": "compras esperadas",
+        "trait_n_invoices": "facturas",
+        "trait_p_late": "P(retraso)",
+        "trait_share_paid_late": "proporción pagada tarde",
+        "trait_p_alive": "P(activo)",
+        "trait_p_convert": "P(conversión)",
         "attr_all": "todas las cuentas",
         "attr_desc": "cuentas con {label}",
         "unknown": "desconocido",

@@ -22,7 +22,9 @@ Business rules (weights and half-lives in ``[priority]``):
 3. Without open items, collection uses the account's ageing buckets, each at a
    representative number of days past due.
 4. *Prospects* (``is_prospect``) are worth ``p_convert *
-   expected_first_year_value``.
+   expected_first_year_value``. A prospect whose first-year value is missing
+   (no customer purchases to value a new customer by) counts it as 1, so
+   prospects still rank by ``p_convert``, and its reason gives no value.
 5. The score is ``growth_weight * growth + collection_weight * collection +
    prospect_weight * prospect``, in the reporting currency.
 6. Each account gets up to three reasons, the ones with the most money behind
@@ -184,10 +186,14 @@ def collection_value(
 
 
 def prospect_value(accounts: pd.DataFrame) -> pd.Series:
-    """Return ``p_convert * expected_first_year_value`` for prospects, else 0."""
-    value = _column(accounts, "p_convert").clip(0, 1) * _column(
-        accounts, "expected_first_year_value"
-    ).clip(lower=0)
+    """Return ``p_convert * expected_first_year_value`` for prospects, else 0.
+
+    A missing first-year value counts as 1 (rule 4).
+    """
+    first_year = (
+        _column(accounts, "expected_first_year_value").clip(lower=0).fillna(1.0)
+    )
+    value = _column(accounts, "p_convert").clip(0, 1) * first_year
     return value.fillna(0.0).where(_is_prospect(accounts), 0.0)
 
 
@@ -311,11 +317,16 @@ def _reason_candidates(
             (0.5 * growth, text(lang, "reason_lapsing", p=share(row["p_alive"])))
         )
     if row["prospect_value"] > 0:
-        line = text(
-            lang,
-            "reason_prospect",
-            p=share(row["p_convert"]),
-            value=money(row["expected_first_year_value"]),
+        first_year = row["expected_first_year_value"]
+        line = (
+            text(lang, "reason_prospect_unvalued", p=share(row["p_convert"]))
+            if np.isnan(first_year)
+            else text(
+                lang,
+                "reason_prospect",
+                p=share(row["p_convert"]),
+                value=money(first_year),
+            )
         )
         candidates.append((row["prospect_value"], line))
     if row["dispute_rate"] >= 0.2:

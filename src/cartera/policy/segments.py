@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from cartera.errors import InputError, ModelError
-from cartera.policy._text import format_money, format_share, text
+from cartera.policy._text import TEXT, format_money, format_share, text
 
 logger = logging.getLogger(__name__)
 
@@ -343,7 +343,8 @@ def _cluster_description(centroid: pd.Series, lang: str) -> str:
             if name.startswith(("p_", "share_"))
             else format_money(value, lang)
         )
-        traits.append(f"{name} {shown}")
+        label = TEXT[lang].get(f"trait_{name}", name)
+        traits.append(f"{label} {shown}")
     return text(lang, "cluster_desc", traits=", ".join(traits))
 
 

@@ -18,17 +18,21 @@ Business rules:
 6. Capacity: each action takes the minutes of its level. Lines are numbered into
    weeks of ``[dunning] weekly_minutes``, in order: week 1 is what the team can
    do this week. A single action longer than a week gets a week to itself.
+7. An invoice past due by fewer days than the first level's ``min_days_past_due``
+   gets no line. A ``CarteraWarning`` names how many such invoices there are and
+   the level, so the run notes explain why they are missing.
 """
 
 from __future__ import annotations
 
 import logging
+import warnings
 
 import numpy as np
 import pandas as pd
 
 from cartera.config import DunningConfig
-from cartera.errors import InputError
+from cartera.errors import CarteraWarning, InputError
 from cartera.policy.score import reporting_amount
 
 logger = logging.getLogger(__name__)
@@ -78,6 +82,27 @@ def assign_weeks(minutes: pd.Series, weekly_minutes: float) -> pd.Series:
     return pd.Series(weeks, index=minutes.index)
 
 
+def _warn_below_first_level(
+    days_past_due: pd.Series,
+    amount: pd.Series,
+    level: pd.Series,
+    dunning: DunningConfig,
+) -> None:
+    """Warn when past-due invoices get no line because no level applies (rule 7)."""
+    days = pd.to_numeric(days_past_due, errors="coerce")
+    unlisted = int(((days > 0) & (amount > 0) & (level == 0)).sum())
+    if unlisted == 0:
+        return
+    first = dunning.levels[0].min_days_past_due
+    warnings.warn(
+        f"{unlisted} past-due invoice(s) have no worklist line: they are fewer "
+        f"than {first} days past due, the first dunning level "
+        f"([[dunning.levels]] min_days_past_due = {first})",
+        CarteraWarning,
+        stacklevel=3,
+    )
+
+
 def build_worklist(
     open_items: pd.DataFrame,
     expected_cash: pd.Series,
@@ -85,7 +110,7 @@ def build_worklist(
     *,
     tiers: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Build the ordered collection worklist (rules 1-6).
+    """Build the ordered collection worklist (rules 1-7).
 
     Parameters
     ----------
@@ -111,6 +136,11 @@ def build_worklist(
     ------
     InputError
         A required open-item column is missing.
+
+    Warns
+    -----
+    CarteraWarning
+        Past-due invoices are below the first dunning level and get no line.
     """
     missing = [c for c in REQUIRED if c not in open_items.columns]
     if missing:
@@ -124,6 +154,7 @@ def build_worklist(
     amount = pd.to_numeric(open_items["open_amount"], errors="coerce").fillna(0.0)
     level = dunning_level(open_items["days_past_due"], dunning)
     keep = (amount > 0) & (level > 0)
+    _warn_below_first_level(open_items["days_past_due"], amount, level, dunning)
     items = open_items.loc[keep]
     level = level[keep]
 

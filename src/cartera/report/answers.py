@@ -8,8 +8,9 @@ dictionary from the policy layer. The dictionary shapes handled here:
    ``clv_low``, ``clv_high``), so the table says which value it shows.
 2. ``likely_to_convert``: ``{"rows": [...]}``; the ``kind`` of each row
    (``buy_again``, ``pay``, ``convert``) becomes a translated ``chance``.
-3. ``work_first``: ``{"accounts": [...], "collections": [...]}``, two tables:
-   tier 1 accounts and this week's collection actions.
+3. ``work_first``: ``{"rows": [...], "collections": [...]}``, two tables:
+   tier 1 accounts and this week's collection actions. The tier 1 accounts
+   are also read under ``accounts``.
 4. ``segment_potential`` (also read as ``segment_spend``): ``{"rows": [...]}``;
    the segment ``kind`` becomes a translated ``segment_kind``.
 
@@ -32,7 +33,13 @@ ANSWER_KEYS = (
     "segment_potential",
 )
 _ALIASES = {"segment_potential": ("segment_potential", "segment_spend")}
-_PARTS = {"work_first": ("accounts", "collections")}
+# Each part of a multi-table answer: its subheading and the keys it is read from.
+_PARTS = {
+    "work_first": (
+        ("accounts", ("rows", "accounts")),
+        ("collections", ("collections",)),
+    )
+}
 
 
 def answer_tables(
@@ -53,8 +60,11 @@ def answer_tables(
         parts: list[tuple[str | None, Any]] = [(None, answer)]
     elif key in _PARTS:
         parts = [
-            (translate(f"report.answer_{part}", lang), answer.get(part))
-            for part in _PARTS[key]
+            (
+                translate(f"report.answer_{part}", lang),
+                next((answer[k] for k in keys if answer.get(k)), None),
+            )
+            for part, keys in _PARTS[key]
         ]
     else:
         parts = [(None, answer.get("rows"))]
