@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -423,6 +424,183 @@ def test_leads_alone_ranked_by_conversion(tmp_path: Path) -> None:
     assert ranked["expected_first_year_value"].isna().all()
 
 
+def test_purchases_converted_to_reporting() -> None:
+    from cartera.pipeline import _in_reporting_currency
+
+    frame = pd.DataFrame(
+        {
+            "amount": [100.0, 100.0, 100.0, 10.01],
+            "currency": ["USD", "EUR", None, " usd"],
+        }
+    )
+    converted = _in_reporting_currency(frame, {"USD": Decimal("0.92")}, 2)
+    # 10.01 USD is 9.2092 EUR, rounded to cents as the balances are.
+    assert converted.tolist() == [92.0, 100.0, 100.0, 9.21]
+
+
+# Hand-worked: nothing is settled, so p = 1 for overdue items, and with the
+# default 90-day half-life an item 30 days past due keeps 0.5 ** (30 / 90) of
+# its reporting amount. 100,000 JPY at 0.006 EUR is 600 EUR.
+YEN_LEDGER = (
+    "invoice_id,account_id,issue_date,due_date,amount,currency\n"
+    "J1,JP,2025-02-01,2025-03-01,100000,JPY\n"
+    "E1,EU,2025-02-01,2025-03-01,1000,EUR\n"
+    "E2,EU2,2025-02-01,2025-03-01,500,EUR\n"
+)
+KEPT_AFTER_30_DAYS = 0.5 ** (30 / 90)
+
+
+def _run_invoices(
+    tmp_path: Path, invoices: str, as_of: date, fx: str | None = None
+) -> RunResult:
+    """Rank the invoices (and FX rates) written as CSV text, without a report."""
+    inputs = {"invoices": tmp_path / "invoices.csv"}
+    inputs["invoices"].write_text(invoices, encoding="utf-8")
+    if fx is not None:
+        inputs["fx"] = tmp_path / "fx.csv"
+        inputs["fx"].write_text(fx, encoding="utf-8")
+    options = RunOptions(out=tmp_path / "out", inputs=inputs, as_of=as_of, report=False)
+    return prioritize(options, Config())
+
+
+@pytest.fixture
+def yen_run(tmp_path: Path) -> RunResult:
+    fx = "currency,rate\nEUR,1\nJPY,0.006\n"
+    return _run_invoices(tmp_path, YEN_LEDGER, date(2025, 3, 31), fx)
+
+
+def test_yen_account_ranked_by_euros(yen_run: RunResult) -> None:
+    accounts = yen_run.accounts.set_index("account_id")
+    assert accounts["rank"].to_dict() == {"EU": 1, "JP": 2, "EU2": 3}
+    expected = {"EU": 1000.0, "JP": 600.0, "EU2": 500.0}
+    for account_id, balance in expected.items():
+        assert accounts.loc[account_id, "open_balance"] == balance, account_id
+        collection = accounts.loc[account_id, "collection_value"]
+        assert collection == round(balance * KEPT_AFTER_30_DAYS, 2), account_id
+
+
+def test_yen_worklist_in_both_currencies(yen_run: RunResult) -> None:
+    lines = yen_run.worklist
+    assert lines["invoice_id"].tolist() == ["E1", "J1", "E2"]
+    assert lines["currency"].tolist() == ["EUR", "JPY", "EUR"]
+    assert lines["open_amount"].tolist() == [1000.0, 100000.0, 500.0]
+    assert lines["reporting_open_amount"].tolist() == [1000.0, 600.0, 500.0]
+    expected_cash = [round(a * KEPT_AFTER_30_DAYS, 2) for a in (1000.0, 600.0, 500.0)]
+    assert expected_cash == [793.70, 476.22, 396.85]
+    assert lines["expected_cash"].tolist() == expected_cash
+    week1 = yen_run.answers["work_first"]["collections"]
+    assert [row["reporting_open_amount"] for row in week1] == [1000.0, 600.0, 500.0]
+
+
+def test_demo_money_reconciles(demo_run: tuple[RunResult, Path]) -> None:
+    result, folder = demo_run
+    items = result.open_items
+    usd = items[items["currency"] == "USD"]
+    assert len(usd) > 0
+    converted = (usd["open_amount"] * 0.92).round(2)
+    np.testing.assert_allclose(usd["reporting_open_amount"], converted, atol=1e-9)
+
+    # The written CSVs reconcile too, after their rounding to cents.
+    written = {
+        "memory": (result.accounts, result.worklist),
+        "csv": (
+            pd.read_csv(folder / "accounts.csv", dtype={"account_id": str}),
+            pd.read_csv(folder / "worklist.csv", dtype={"account_id": str}),
+        ),
+    }
+    for name, (account_frame, worklist) in written.items():
+        accounts = account_frame.set_index("account_id")
+        cash = worklist.groupby("account_id")["expected_cash"].sum().round(2)
+        collection = accounts.loc[cash.index, "collection_value"]
+        assert (cash <= collection).all(), name
+        balance = accounts["open_balance"].fillna(0.0)
+        assert (accounts["collection_value"] <= balance).all(), name
+    # A line's expected cash is a share of its reporting amount, whatever the
+    # invoice's currency (USD lines used to be 1 / 0.92 times too high).
+    lines = result.worklist
+    share = lines["expected_cash"] / lines["reporting_open_amount"]
+    assert (share <= 1.0 + 1e-9).all()
+
+
+def test_account_total_beyond_decimal_is_input_error(tmp_path: Path) -> None:
+    # Each amount fits DECIMAL(18, 2), so the reader accepts it, but their
+    # sum, the account's balance, does not.
+    ledger = (
+        "invoice_id,account_id,issue_date,due_date,amount\n"
+        "B1,B,2025-01-01,2025-02-01,9000000000000000\n"
+        "B2,B,2025-01-01,2025-02-01,9000000000000000\n"
+    )
+    with pytest.raises(InputError, match="does not fit exact money"):
+        _run_invoices(tmp_path, ledger, date(2025, 3, 31))
+
+
+def test_as_of_before_first_document_fails(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        _run_invoices(tmp_path, YEN_LEDGER, date(2024, 3, 31))
+    message = caught.value.message
+    assert "as-of date 2024-03-31 is before the first document date" in message
+    assert "2025-02-01" in message
+    assert caught.value.hint == "pass an --as-of date on or after 2025-02-01"
+
+
+def _dated_files(tmp_path: Path, late: str) -> dict[str, Path]:
+    """Write a year of monthly invoices and a payment, plus the ``late`` date."""
+    rows = [
+        f"I{month},A{month % 3},2025-{month:02d}-05,2025-{month:02d}-25,100,"
+        for month in range(1, 13)
+    ]
+    payments = ["payment_id,account_id,payment_date,amount", "P1,A1,2025-12-20,50"]
+    if late == "typo-issue":
+        rows.append("I99,A1,2099-01-01,2099-01-31,100,")
+    elif late == "paid-date":
+        rows[-1] = "I12,A0,2025-12-05,2025-12-25,100,2026-01-15"
+    elif late == "payment":
+        payments.append("P2,A2,2026-01-20,30")
+    invoices = tmp_path / "invoices.csv"
+    header = "invoice_id,account_id,issue_date,due_date,amount,paid_date"
+    invoices.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    payment_file = tmp_path / "payments.csv"
+    payment_file.write_text("\n".join(payments) + "\n", encoding="utf-8")
+    return {"invoices": invoices, "payments": payment_file}
+
+
+@pytest.mark.parametrize(
+    ("late", "expected"),
+    [
+        ("none", date(2025, 12, 20)),
+        ("paid-date", date(2026, 1, 15)),
+        ("payment", date(2026, 1, 20)),
+        ("typo-issue", date(2099, 1, 1)),
+    ],
+    ids=["last-payment", "settlement", "later-payment", "typo"],
+)
+def test_default_as_of_is_latest_document(
+    tmp_path: Path, late: str, expected: date
+) -> None:
+    options = RunOptions(
+        out=tmp_path / "out", inputs=_dated_files(tmp_path, late), report=False
+    )
+    result = prioritize(options, Config())
+    assert result.as_of == expected
+    outlier_notes = [n for n in result.run["notes"] if "default as-of" in n]
+    if late == "typo-issue":
+        assert len(outlier_notes) == 1
+        assert "invoice_id I99 has issue_date 2099-01-01" in outlier_notes[0]
+        assert "--as-of" in outlier_notes[0]
+    else:
+        assert outlier_notes == []
+
+
+@pytest.mark.realdata
+def test_ar_default_as_of_is_last_settlement(data_dir: Path, ar_config: Config) -> None:
+    from cartera.pipeline import latest_date, read_inputs
+
+    source = data_dir / "ar_invoices" / "WA_Fn-UseC_-Accounts-Receivable.csv"
+    loaded = read_inputs({"invoices": source}, ar_config)
+    # The last invoice is issued on 2013-12-02 and settled on 2014-01-09.
+    assert latest_date(loaded) == date(2014, 1, 9)
+
+
 def test_leads_unknown_exclude_stops_run(tmp_path: Path) -> None:
     options = RunOptions(
         out=tmp_path / "out",
@@ -435,19 +613,6 @@ def test_leads_unknown_exclude_stops_run(tmp_path: Path) -> None:
     assert "excluded column 'Visits' is not a column of" in raised.value.message
     assert "close matches: 'visits'" in raised.value.message
     assert "[conversion] exclude of the configuration" in str(raised.value.hint)
-
-
-def test_purchases_converted_to_reporting() -> None:
-    from cartera.pipeline import _in_reporting_currency
-
-    frame = pd.DataFrame(
-        {"amount": [100.0, 100.0, 100.0], "currency": ["USD", "EUR", None]}
-    )
-    config = Config.model_validate(
-        {"money": {"reporting_currency": "EUR", "rates": {"USD": 0.92}}}
-    )
-    converted = _in_reporting_currency(frame, config, "EUR")
-    assert converted.tolist() == pytest.approx([92.0, 100.0, 100.0])
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cartera.errors import ConfigError
-from cartera.schema import TABLES
+from cartera.schema import MONEY_PRECISION, TABLES
 
 if TYPE_CHECKING:
     import ibis
@@ -27,9 +27,6 @@ logger = logging.getLogger(__name__)
 
 # Suffixes of temporary table names, unique within the process.
 _TEMP_NAMES = itertools.count()
-
-# Money is exact in the engine: 18 digits with the configured minor units.
-MONEY_PRECISION = 18
 
 
 class Workspace:

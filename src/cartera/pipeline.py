@@ -23,12 +23,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cartera import __version__
 from cartera.config import Config, ConversionConfig, TableName
-from cartera.errors import CarteraError, CarteraWarning, InputError, LeakageWarning
+from cartera.errors import (
+    CarteraError,
+    CarteraWarning,
+    DataQualityWarning,
+    InputError,
+    LeakageWarning,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,7 +96,9 @@ def read_inputs(inputs: dict[str, Path], config: Config) -> dict[str, LoadResult
         path = inputs.get(table) or source.path
         if path is None:
             continue
-        results[table] = read_table(Path(path), table, source)
+        results[table] = read_table(
+            Path(path), table, source, minor_units=config.money.minor_units
+        )
         logger.info("read %s: %d rows", path, results[table].rows_read)
     if not results:
         raise InputError(
@@ -113,40 +122,150 @@ def read_inputs(inputs: dict[str, Path], config: Config) -> dict[str, LoadResult
     return results
 
 
+# Date columns of the documents in each table. The default as-of date is the
+# latest of them, and an as-of date before the earliest leaves nothing to rank.
+DOCUMENT_DATES: dict[str, tuple[str, ...]] = {
+    "invoices": ("issue_date", "paid_date"),
+    "payments": ("payment_date",),
+    "transactions": ("date",),
+}
+# Column that names a row of each table in messages.
+ROW_NAMES = {
+    "invoices": "invoice_id",
+    "payments": "payment_id",
+    "transactions": "account_id",
+}
+# A default as-of date this many days after the 99th percentile of the
+# document dates is taken for a typo, such as 2099 in a 2025 ledger.
+OUTLIER_GAP_DAYS = 366
+# Outlying documents named in the warning. The warning counts the others.
+OUTLIERS_NAMED = 3
+
+
 def _default_as_of(loaded: dict[str, LoadResult], notes: list[str]) -> date:
     """Return the as-of date when none is given.
 
-    A ledger is ranked as of its last document. Leads carry no dates, so a run
-    on leads alone is as of the day it runs, and a note records it.
+    A ledger is ranked as of its latest document date: issue, settlement
+    (``paid_date``), payment or transaction, whichever is last. Leads carry no
+    dates, so a run on leads alone is as of the day it runs, and a note
+    records it. A latest date that lies far beyond the others raises a
+    :class:`DataQualityWarning` (see :func:`warn_outlying_dates`).
     """
     if set(loaded) <= {"leads", "accounts", "fx"}:
         today = date.today()
         notes.append(f"no dated documents: the run is as of today, {today}")
         return today
+    warn_outlying_dates(loaded)
     return latest_date(loaded)
 
 
-def latest_date(loaded: dict[str, LoadResult]) -> date:
-    """Return the last document date in the inputs, the default as-of date."""
+def document_dates(loaded: dict[str, LoadResult]) -> pd.DataFrame:
+    """Return every document date of the inputs, one row per dated cell.
+
+    Columns ``table, column, row, date``: ``row`` is the row's identifier
+    (:data:`ROW_NAMES`). Empty dates, such as an open invoice's ``paid_date``,
+    are left out.
+    """
     import pandas as pd
 
-    columns = {
-        "invoices": "issue_date",
-        "payments": "payment_date",
-        "transactions": "date",
-    }
-    latest: pd.Timestamp | None = None
-    for table, column in columns.items():
-        if table in loaded and len(loaded[table].frame):
-            value = loaded[table].frame[column].max()
-            if pd.notna(value) and (latest is None or value > latest):
-                latest = value
-    if latest is None:
+    parts = []
+    for table, columns in DOCUMENT_DATES.items():
+        if table not in loaded:
+            continue
+        frame = loaded[table].frame
+        for column in columns:
+            if column not in frame.columns:
+                continue
+            dated = frame[frame[column].notna()]
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "table": table,
+                        "column": column,
+                        "row": dated[ROW_NAMES[table]].astype(str),
+                        "date": dated[column],
+                    }
+                )
+            )
+    if not parts:
+        return pd.DataFrame(columns=["table", "column", "row", "date"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def latest_date(loaded: dict[str, LoadResult]) -> date:
+    """Return the latest document date in the inputs, the default as-of date."""
+    dates = document_dates(loaded)["date"]
+    if dates.empty:
         raise InputError(
             "the inputs hold no dated documents",
             hint="pass --as-of YYYY-MM-DD",
         )
-    return latest.date()
+    return dates.max().date()
+
+
+def warn_outlying_dates(loaded: dict[str, LoadResult]) -> None:
+    """Warn when the latest document dates are isolated outliers.
+
+    Rule: the documents whose date is more than :data:`OUTLIER_GAP_DAYS` days
+    after the 99th percentile of all document dates are outliers. The
+    percentile is one of the dates (numpy's ``lower`` method), so with fewer
+    than 101 dates it is the second latest, and a single typo in a small
+    ledger is caught. Outliers making up more than 1 % of the dates are not
+    caught.
+    """
+    import pandas as pd
+
+    dates = document_dates(loaded).sort_values("date", kind="stable")
+    if len(dates) < 2:
+        return
+    # numpy's "lower" 99th percentile: the date at position floor(0.99 (n - 1)).
+    bulk_end: pd.Timestamp = dates["date"].iloc[int(0.99 * (len(dates) - 1))]
+    cutoff = bulk_end + pd.Timedelta(days=OUTLIER_GAP_DAYS)
+    outliers = dates[dates["date"] > cutoff].iloc[::-1]
+    if outliers.empty:
+        return
+    named = "; ".join(
+        f"{table} {ROW_NAMES[table]} {row} has {column} {day.date()}"
+        for table, column, row, day in zip(
+            outliers["table"].head(OUTLIERS_NAMED),
+            outliers["column"],
+            outliers["row"],
+            outliers["date"],
+            strict=False,
+        )
+    )
+    more = len(outliers) - OUTLIERS_NAMED
+    others = f" and {more} more" if more > 0 else ""
+    latest: pd.Timestamp = outliers["date"].iloc[0]
+    warnings.warn(
+        f"the default as-of date {latest.date()} comes from {len(outliers)} document "
+        f"date(s) more than {OUTLIER_GAP_DAYS} days after 99 % of the dates "
+        f"(up to {bulk_end.date()}): {named}{others}; check those dates, or "
+        "pass --as-of YYYY-MM-DD",
+        DataQualityWarning,
+        stacklevel=2,
+    )
+
+
+def check_as_of(loaded: dict[str, LoadResult], as_of: date) -> None:
+    """Raise an InputError when ``as_of`` is before every document date.
+
+    Nothing is issued, paid or bought by then, so every score would be 0 and
+    the tiers would follow the order of the account ids.
+    """
+    dates = document_dates(loaded)
+    if dates.empty:
+        return
+    first = dates.sort_values("date", kind="stable").iloc[0]
+    first_date: date = first["date"].date()
+    if as_of < first_date:
+        table = str(first["table"])
+        raise InputError(
+            f"the as-of date {as_of} is before the first document date, "
+            f"{first_date} ({first['column']} of {table} {ROW_NAMES[table]} "
+            f"{first['row']})",
+            hint=f"pass an --as-of date on or after {first_date}",
+        )
 
 
 def prioritize(
@@ -216,6 +335,7 @@ def _prioritize(
     with timer.stage("read"):
         loaded = read_inputs(options.inputs, config)
     as_of = options.as_of or _default_as_of(loaded, notes)
+    check_as_of(loaded, as_of)
     config = _with_fx_table(config, loaded)
 
     notify("building features")
@@ -372,7 +492,9 @@ def _fit_value(
         {
             "account_id": source["account_id"],
             "date": source[date_column],
-            "amount": _in_reporting_currency(source, config, features.currency),
+            "amount": _in_reporting_currency(
+                source, features.rates, config.money.minor_units
+            ),
         }
     )
     purchases = purchases[purchases["date"] <= pd.Timestamp(as_of)]
@@ -386,20 +508,25 @@ def _fit_value(
 
 
 def _in_reporting_currency(
-    frame: pd.DataFrame, config: Config, reporting: str | None
+    frame: pd.DataFrame, rates: dict[str, Decimal], minor_units: int
 ) -> pd.Series:
-    """Return ``frame["amount"]`` converted to the reporting currency.
+    """Return ``frame["amount"]`` in the reporting currency, rounded to minor units.
 
-    Rows without a currency are in the ledger's one unnamed currency, which is
-    the reporting one. A currency without a rate never reaches here, because the
-    features stage has already stopped with a MixedCurrencyError.
+    ``rates`` are those of the features stage
+    (:attr:`cartera.features.compute.Features.rates`), so purchases are
+    converted as the balances are. Currency codes are compared trimmed and in
+    upper case, and rows in the reporting currency or in none keep their
+    amount, as in :mod:`cartera.features.currency`.
     """
+    import pandas as pd
+
     amount: pd.Series = frame["amount"]
-    if reporting is None or "currency" not in frame.columns:
+    if not rates or "currency" not in frame.columns:
         return amount
-    rates = {**config.money.rates}
-    rates.setdefault(reporting, 1.0)
-    return amount * frame["currency"].map(rates).fillna(1.0)
+    codes = frame["currency"].astype("string").str.strip().str.upper()
+    per_unit = {code: float(rate) for code, rate in rates.items()}
+    factor = pd.to_numeric(codes.map(per_unit), errors="coerce").fillna(1.0)
+    return (amount * factor.to_numpy()).round(minor_units)
 
 
 def _fit_risk(
@@ -419,6 +546,10 @@ def _fit_risk(
     if "doc_type" in invoices.columns:
         invoices = invoices[invoices["doc_type"].fillna("invoice") != "credit_note"]
     invoices = invoices[invoices["amount"] > 0]
+    # The model's amount features compare invoices, so they share one currency.
+    invoices["amount"] = _in_reporting_currency(
+        invoices, features.rates, config.money.minor_units
+    )
     settled = features.settlements.set_index("invoice_id")["settled_date"]
     if settled.empty:
         notes.append("late-payment model skipped: no invoice is settled yet")

@@ -16,6 +16,19 @@ from typing import Literal
 
 ColumnType = Literal["text", "date", "money", "number", "bool"]
 
+# Money is exact in the engine: DECIMAL with 18 digits, the configured minor
+# units among them.
+MONEY_PRECISION = 18
+
+
+def money_limit(minor_units: int) -> int:
+    """Return the bound on amounts of a ``DECIMAL(18, minor_units)`` column.
+
+    Every amount the column can store has an absolute value below the bound,
+    which is 1e16 with 2 minor units.
+    """
+    return 10 ** (MONEY_PRECISION - minor_units)
+
 
 @dataclass(frozen=True)
 class Column:
@@ -143,6 +156,7 @@ OPEN_ITEM_COLUMNS = (
     "account_id",
     "currency",
     "open_amount",
+    "reporting_open_amount",
     "days_past_due",
     "bucket",
 )

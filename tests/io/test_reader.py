@@ -420,3 +420,67 @@ def test_cell_at_limit_accepted(tmp_path: Path) -> None:
     result = read_table(_write_long_cell(tmp_path / "invoices.csv", cell), "invoices")
     assert result.rejects.empty
     assert result.frame["account_id"].str.len().max() == MAX_CELL_CHARS
+
+
+OUT_OF_RANGE = "amount out of range, expected an absolute value below 1e16"
+
+
+@pytest.mark.parametrize(
+    "amount",
+    ["1e16", "-1e16", "1e30", "1e400", "99999999999999999.99", "10000000000000000"],
+    ids=["1e16", "minus-1e16", "1e30", "infinite", "17-digits", "written-out"],
+)
+def test_amount_beyond_decimal_rejected(tmp_path: Path, amount: str) -> None:
+    path = write(
+        tmp_path / "invoices.csv",
+        "invoice_id,account_id,issue_date,due_date,amount\n"
+        "I1,A,2025-01-01,2025-01-31,10.00\n"
+        f"I2,A,2025-01-01,2025-01-31,{amount}\n",
+    )
+    result = read_table(path, "invoices")
+    assert result.frame["invoice_id"].tolist() == ["I1"]
+    assert result.rejects["line"].tolist() == [3]
+    assert result.rejects["column"].tolist() == ["amount"]
+    assert result.rejects["value"].tolist() == [amount]
+    assert result.rejects["reason"].iloc[0].startswith(OUT_OF_RANGE)
+
+
+@pytest.mark.parametrize(
+    ("minor_units", "amount", "accepted"),
+    [
+        (2, "9999999999999998", True),
+        (4, "9999999999999998", False),
+        (4, "99999999999999.5", True),
+        (0, "999999999999999999", False),
+    ],
+    ids=["below-1e16", "four-places", "below-1e14", "float-rounds-to-1e18"],
+)
+def test_amount_bound_follows_minor_units(
+    tmp_path: Path, minor_units: int, amount: str, accepted: bool
+) -> None:
+    path = write(
+        tmp_path / "sales.csv",
+        f"account_id,date,amount\nA,2025-01-01,{amount}\n",
+    )
+    result = read_table(path, "transactions", minor_units=minor_units)
+    assert (len(result.frame) == 1) is accepted
+    assert len(result.rejects) == int(not accepted)
+
+
+def test_product_beyond_decimal_rejected(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "lines.csv",
+        "cliente,fecha,qty,price\nA,2025-01-01,3,2.50\nB,2025-01-02,1e10,1e10\n",
+    )
+    source = TableSource(columns={"amount": "qty * price"})
+    result = read_table(path, "transactions", source)
+    assert result.frame["amount"].tolist() == [7.5]
+    assert result.rejects["column"].tolist() == ["qty * price"]
+    assert result.rejects["value"].tolist() == ["1e10 * 1e10"]
+
+
+def test_infinite_rate_rejected(tmp_path: Path) -> None:
+    path = write(tmp_path / "fx.csv", "currency,rate\nEUR,1\nUSD,1e400\n")
+    result = read_table(path, "fx")
+    assert result.frame["currency"].tolist() == ["EUR"]
+    assert result.rejects["reason"].tolist() == ["rate is not a finite number"]

@@ -399,6 +399,24 @@ def test_account_risk_hand_worked(
     assert row["expected_overdue_exposure"] == pytest.approx(exposure)
 
 
+def test_account_risk_weighs_reporting_amounts() -> None:
+    # 100,000 JPY worth 600 EUR at p_late 0.2 beside 600 EUR at p_late 0.6:
+    # equal weights in the reporting currency, so p_late is 0.4.
+    items = pd.DataFrame(
+        {
+            "account_id": ["A", "A"],
+            "p_late": [0.2, 0.6],
+            "expected_days_late": [2.0, 10.0],
+            "open_amount": [100000.0, 600.0],
+            "reporting_open_amount": [600.0, 600.0],
+        }
+    )
+    row = account_risk(items).iloc[0]
+    assert row["p_late"] == pytest.approx(0.4)
+    assert row["expected_days_late"] == pytest.approx(6.0)
+    assert row["expected_overdue_exposure"] == pytest.approx(480.0)
+
+
 def test_account_risk_needs_columns() -> None:
     with pytest.raises(InputError, match="expected_days_late"):
         account_risk(ROLL_UP.drop(columns="expected_days_late"))

@@ -86,7 +86,9 @@ def test_work_first_lists_tier_one_and_week_one():
             "week": [1, 2],
             "invoice_id": ["F1", "F2"],
             "account_id": ["A0", "A1"],
+            "currency": ["USD", "EUR"],
             "open_amount": [100.0, 50.0],
+            "reporting_open_amount": [92.0, 50.0],
             "days_past_due": [40, 10],
             "action": ["call", "reminder"],
             "channel": ["phone", "email"],
@@ -99,6 +101,9 @@ def test_work_first_lists_tier_one_and_week_one():
     assert answer["tier1_accounts"] == 1
     assert [r["account_id"] for r in answer["rows"]] == ["A0"]
     assert [r["invoice_id"] for r in answer["collections"]] == ["F1"]
+    # Both amounts of a line are in the reporting currency.
+    assert answer["collections"][0]["reporting_open_amount"] == 92.0
+    assert "open_amount" not in answer["collections"][0]
 
 
 def test_markdown_in_spanish_uses_spanish_numbers():

@@ -95,6 +95,23 @@ def test_collection_per_item(days, p_late, expected):
     )
 
 
+def test_collection_uses_reporting_amount():
+    # A 100,000 JPY invoice worth 600 EUR, one day past due with p_late 1.
+    accounts = pd.DataFrame({"account_id": ["A"]})
+    items = pd.DataFrame(
+        {
+            "invoice_id": ["F1"],
+            "account_id": ["A"],
+            "open_amount": [100000.0],
+            "reporting_open_amount": [600.0],
+            "days_past_due": [0],
+            "p_late": [1.0],
+        }
+    )
+
+    assert _score(accounts, items)["collection_value"].iloc[0] == pytest.approx(600.0)
+
+
 def test_current_item_falls_back_to_account_p_late():
     accounts = pd.DataFrame({"account_id": ["A"], "p_late": [0.25]})
     items = pd.DataFrame(

@@ -181,3 +181,19 @@ def test_unordered_levels_are_rejected():
                 {"min_days_past_due": 1, "action": "email", "channel": "email"},
             ]
         )
+
+
+def test_expected_cash_in_reporting_currency():
+    # 100,000 JPY at 0.006 is 600 EUR: the EUR 1,000 invoice comes first, and
+    # each line shows both amounts.
+    items = _items([("J1", "JP", 100000.00, 1), ("E1", "EU", 1000.00, 1)])
+    items["currency"] = ["JPY", "EUR"]
+    items["reporting_open_amount"] = [600.00, 1000.00]
+
+    lines = _worklist(items).set_index("invoice_id")
+
+    assert lines.index.tolist() == ["E1", "J1"]
+    assert lines.loc["J1", "currency"] == "JPY"
+    assert lines.loc["J1", "open_amount"] == 100000.00
+    assert lines.loc["J1", "reporting_open_amount"] == 600.00
+    assert lines.loc["J1", "expected_cash"] == pytest.approx(600.0 * 0.5 ** (1 / 90))

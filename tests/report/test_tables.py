@@ -31,7 +31,7 @@ def test_ageing_summary_hand_worked(make_result: Build) -> None:
     }
     assert list(summary.index) == list(expected)
     for bucket, (amount, accounts, invoices) in expected.items():
-        assert summary.loc[bucket, "open_amount"] == pytest.approx(amount)
+        assert summary.loc[bucket, "open_balance"] == pytest.approx(amount)
         assert summary.loc[bucket, "accounts"] == accounts
         assert summary.loc[bucket, "invoices"] == invoices
     assert summary["share"].sum() == pytest.approx(1.0)

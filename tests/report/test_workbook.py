@@ -106,10 +106,15 @@ def test_header_frozen_and_filtered(book: tuple) -> None:
         (0, "P(late)", "P(retraso)", "0.0%"),
         (0, "Rank", "Puesto", "#,##0"),
         (0, "Priority score", "Puntuación de prioridad", "0.000"),
-        (1, "Expected cash", "Cobro esperado", "#,##0.00"),
+        (
+            1,
+            "Expected cash (reporting currency)",
+            "Cobro esperado (moneda de informe)",
+            "#,##0.00",
+        ),
         (2, "Days past due", "Días vencida", "#,##0"),
         (3, "Share", "Proporción", "0.0%"),
-        (4, "Open amount", "Importe pendiente", "#,##0.00"),
+        (4, "Open balance", "Saldo pendiente", "#,##0.00"),
         (5, "Line", "Línea", "#,##0"),
     ],
     ids=[
@@ -180,7 +185,12 @@ def test_missing_tables_give_empty_sheets(make_result: Build, tmp_path: Path) ->
     worklist = workbook["worklist"]
     assert worklist.max_row == 1
     headers = [c.value for c in worklist[1]]
-    assert {"Account", "Invoice", "Action", "Expected cash"} <= set(headers)
+    assert {
+        "Account",
+        "Invoice",
+        "Action",
+        "Expected cash (reporting currency)",
+    } <= set(headers)
     segments = workbook["segments"]
     assert segments.max_row == 1
     assert [c.value for c in segments[1]][:2] == ["Segmentation", "Segment"]

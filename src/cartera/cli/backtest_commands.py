@@ -58,10 +58,15 @@ def backtest(
 
     config = load_config(config_path)
     source = input_path(transactions, config, "transactions")
-    frame = read_table(source, "transactions", config.input.transactions).frame
+    minor_units = config.money.minor_units
+    frame = read_table(
+        source, "transactions", config.input.transactions, minor_units=minor_units
+    ).frame
     invoices = invoices or config.input.invoices.path
     invoice_frame = (
-        read_table(invoices, "invoices", config.input.invoices).frame
+        read_table(
+            invoices, "invoices", config.input.invoices, minor_units=minor_units
+        ).frame
         if invoices is not None
         else None
     )

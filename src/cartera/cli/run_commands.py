@@ -44,7 +44,9 @@ def prioritize(
     fx: Path | None = typer.Option(None, help="FX rates file: currency, rate."),
     config: Path | None = typer.Option(None, help="cartera.toml configuration."),
     as_of: str | None = typer.Option(
-        None, help="Date to compute as of, YYYY-MM-DD; default: last document date."
+        None,
+        help="Date to compute as of, YYYY-MM-DD; default: the latest issue, "
+        "settlement, payment or transaction date.",
     ),
     workspace: Path | None = typer.Option(
         None, help="DuckDB file that keeps tables and tier history between runs."

@@ -9,11 +9,14 @@ runs the expressions on the workspace and returns pandas frames.
 from __future__ import annotations
 
 import logging
-from contextlib import ExitStack
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from cartera.errors import InputError
 from cartera.features.accounts import account_features_from
 from cartera.features.currency import UNNAMED, CurrencyPlan, plan_currency
 from cartera.features.inputs import LedgerInputs, ledger_inputs
@@ -24,6 +27,7 @@ from cartera.features.ledger import (
     unapplied_credit_expr,
 )
 from cartera.features.references import warn_reference_problems
+from cartera.schema import MONEY_PRECISION
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -48,20 +52,27 @@ class Features:
     open_items
         Invoices open at the as-of date, sorted by account, due date and invoice:
         ``invoice_id, account_id, currency, issue_date, due_date, amount,
-        open_amount, days_past_due, bucket``. Amounts are in the invoice's own
-        currency, and ``days_past_due`` is in days.
+        open_amount, reporting_open_amount, days_past_due, bucket``. ``amount``
+        and ``open_amount`` are in the invoice's own currency, and
+        ``reporting_open_amount`` is ``open_amount`` in the reporting currency,
+        rounded to minor units as the account balances sum it. ``days_past_due``
+        is in days.
     settlements
         Invoices fully settled on or before the as-of date: ``invoice_id,
         account_id, settled_date``.
     currency
         Reporting currency of the account-level money, or ``None`` when the
         ledger names no currency.
+    rates
+        Units of ``currency`` per unit of each other currency in use. It is
+        empty when account-level money is not converted.
     """
 
     accounts: pd.DataFrame
     open_items: pd.DataFrame
     settlements: pd.DataFrame
     currency: str | None
+    rates: dict[str, Decimal] = field(default_factory=dict)
 
 
 def compute_features(ws: Workspace, as_of: date, config: Config) -> Features:
@@ -85,7 +96,8 @@ def compute_features(ws: Workspace, as_of: date, config: Config) -> Features:
         The ledger contains several currencies and rates to convert them are
         missing.
     InputError
-        A table lacks a required column, or an FX rate is not a positive number.
+        A table lacks a required column, an FX rate is not a positive number, or
+        an account total or converted amount is too large for exact money.
 
     Warns
     -----
@@ -94,6 +106,34 @@ def compute_features(ws: Workspace, as_of: date, config: Config) -> Features:
         another account or currency, or is issued after the document's date
         (:mod:`cartera.features.references`).
     """
+    with _money_in_range(ws.minor_units):
+        return _compute_features(ws, as_of, config)
+
+
+@contextmanager
+def _money_in_range(minor_units: int) -> Iterator[None]:
+    """Raise an InputError when a sum or conversion overflows exact money.
+
+    The reader rejects single amounts beyond ``DECIMAL(18, minor_units)``, but
+    an account's total, or an amount times an FX rate above 1, can still pass
+    the bound, and DuckDB then fails the cast with a DataError.
+    """
+    import duckdb
+
+    try:
+        yield
+    except duckdb.DataError as exc:
+        detail = str(exc).splitlines()[0]
+        limit = f"1e{MONEY_PRECISION - minor_units}"
+        raise InputError(
+            f"an account total or converted amount does not fit exact money "
+            f"(DECIMAL({MONEY_PRECISION}, {minor_units})): {detail}",
+            hint=f"check the inputs for amounts near {limit}; totals per account "
+            f"and amounts in the reporting currency must stay below {limit}",
+        ) from exc
+
+
+def _compute_features(ws: Workspace, as_of: date, config: Config) -> Features:
     plan = plan_currency(ws, config.money)
     inputs = ledger_inputs(ws, as_of, plan, ws.minor_units)
     warn_reference_problems(inputs)
@@ -113,7 +153,7 @@ def compute_features(ws: Workspace, as_of: date, config: Config) -> Features:
             inputs, allocated, unapplied, plan, config.ageing
         )
         accounts_frame = _to_pandas(accounts.order_by("account_id"))
-        open_frame = _to_pandas(_open_items(allocated))
+        open_frame = _to_pandas(_open_items(allocated, plan, ws.minor_units))
         settled_frame = _to_pandas(_settlements(allocated))
 
     logger.info(
@@ -123,13 +163,15 @@ def compute_features(ws: Workspace, as_of: date, config: Config) -> Features:
         len(open_frame),
         len(settled_frame),
     )
-    return Features(accounts_frame, open_frame, settled_frame, plan.reporting)
+    return Features(
+        accounts_frame, open_frame, settled_frame, plan.reporting, plan.rates
+    )
 
 
 def open_items_expr(ws: Workspace, as_of: date, config: Config) -> ir.Table:
     """Return the open items of :attr:`Features.open_items` as an expression."""
-    inputs, _ = _inputs(ws, as_of, config)
-    return _open_items(allocation_expr(inputs, config.ageing))
+    inputs, plan = _inputs(ws, as_of, config)
+    return _open_items(allocation_expr(inputs, config.ageing), plan, ws.minor_units)
 
 
 def settlements_expr(ws: Workspace, as_of: date, config: Config) -> ir.Table:
@@ -154,8 +196,9 @@ def _inputs(
     return ledger_inputs(ws, as_of, plan, ws.minor_units), plan
 
 
-def _open_items(allocation: ir.Table) -> ir.Table:
+def _open_items(allocation: ir.Table, plan: CurrencyPlan, minor_units: int) -> ir.Table:
     items = allocation.filter(allocation.open_amount > 0)
+    reporting = plan.to_reporting(items.open_amount, items.currency, minor_units)
     return items.select(
         "invoice_id",
         "account_id",
@@ -164,6 +207,7 @@ def _open_items(allocation: ir.Table) -> ir.Table:
         due_date=items.due_date,
         amount=items.amount,
         open_amount=items.open_amount,
+        reporting_open_amount=reporting,
         days_past_due=items.days_past_due,
         bucket=items.bucket,
     ).order_by("account_id", "due_date", "invoice_id")

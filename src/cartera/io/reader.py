@@ -10,16 +10,19 @@ Business rules:
    columns: a required value missing, then a value that does not parse. A
    value that is present but invalid rejects the row even in an optional
    column, because dropping it silently would change balances.
-3. A repeated key (such as an ``invoice_id``) keeps its first accepted row and
+3. An amount whose magnitude does not fit the engine's exact money type,
+   ``DECIMAL(18, minor_units)`` (below 1e16 with 2 minor units), is rejected,
+   and so is a number that is not finite, such as ``1e400``.
+4. A repeated key (such as an ``invoice_id``) keeps its first accepted row and
    rejects the others, naming the line of the first. An invoice whose due or
    paid date is before its issue date is rejected too.
-4. An optional canonical column the file does not provide is left out of the
+5. An optional canonical column the file does not provide is left out of the
    frame, so later layers can tell "not recorded" (no ``disputed`` column)
    from "recorded as false".
-5. Other columns of the file are kept as text under their own names, so they
+6. Other columns of the file are kept as text under their own names, so they
    can serve as attributes. A name that clashes with a canonical column gets
    the suffix ``_source``.
-6. Identifiers are kept as written: ``0010``, ``10`` and ``007`` are three
+7. Identifiers are kept as written: ``0010``, ``10`` and ``007`` are three
    accounts, and ``17850.0`` stays ``17850.0``.
 """
 
@@ -56,7 +59,7 @@ from cartera.io.values import (
     parse_numbers,
 )
 from cartera.io.workbook import read_excel, read_parquet
-from cartera.schema import TABLES, Column, TableSpec
+from cartera.schema import MONEY_PRECISION, TABLES, Column, TableSpec, money_limit
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +136,11 @@ class _Check:
 
 
 def read_table(
-    path: Path, table: TableName, source: TableSource | None = None
+    path: Path,
+    table: TableName,
+    source: TableSource | None = None,
+    *,
+    minor_units: int = 2,
 ) -> LoadResult:
     """Read ``path`` into the canonical ``table``, rejecting the rows that do not fit.
 
@@ -146,6 +153,9 @@ def read_table(
     source
         How to read the file; ``None`` detects everything and suggests the
         column mapping from the column names.
+    minor_units
+        Decimal places of money (``[money] minor_units``): amounts are rounded
+        to them and must fit ``DECIMAL(18, minor_units)``.
 
     Returns
     -------
@@ -175,7 +185,7 @@ def read_table(
     formats = _date_formats(path, raw, spec, mapping, source)
     checks = _parse(spec, mapping, cells, decimal, formats)
     _require_valid_values(path, raw.lines, spec, checks)
-    frame, rejects = _split_rows(path, raw, spec, mapping, checks)
+    frame, rejects = _split_rows(path, raw, spec, mapping, checks, minor_units)
 
     detected = Detected(
         encoding=raw.encoding,
@@ -348,6 +358,7 @@ def _split_rows(
     spec: TableSpec,
     mapping: dict[str, Source],
     checks: list[_Check],
+    minor_units: int,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = len(raw.frame)
     rejected = np.zeros(rows, dtype=bool)
@@ -373,7 +384,10 @@ def _split_rows(
                 values[new] = check.cells.to_numpy()[new]
                 rejected |= new
 
-    columns = _canonical_columns(spec, checks)
+    columns = _canonical_columns(spec, checks, minor_units)
+    _reject_out_of_range(
+        spec, checks, columns, minor_units, rejected, reasons, labels, values
+    )
     _reject_duplicates(
         spec, mapping, columns, raw.lines, rejected, reasons, labels, values
     )
@@ -398,7 +412,9 @@ def _split_rows(
     return frame, rejects[list(REJECT_COLUMNS)]
 
 
-def _canonical_columns(spec: TableSpec, checks: list[_Check]) -> dict[str, pd.Series]:
+def _canonical_columns(
+    spec: TableSpec, checks: list[_Check], minor_units: int
+) -> dict[str, pd.Series]:
     columns: dict[str, pd.Series] = {}
     for column in spec.columns:
         parts = [c.parsed.values for c in checks if c.column.name == column.name]
@@ -408,9 +424,55 @@ def _canonical_columns(spec: TableSpec, checks: list[_Check]) -> dict[str, pd.Se
         for factor in parts[1:]:
             values = values * factor
         if column.type == "money":
-            values = values.round(2)
+            values = values.round(minor_units)
         columns[column.name] = values.reset_index(drop=True)
     return columns
+
+
+def _reject_out_of_range(
+    spec: TableSpec,
+    checks: list[_Check],
+    columns: dict[str, pd.Series],
+    minor_units: int,
+    rejected: np.ndarray,
+    reasons: np.ndarray,
+    labels: np.ndarray,
+    values: np.ndarray,
+) -> None:
+    """Reject amounts too large for the engine and numbers that are not finite.
+
+    A product of columns (quantity times unit price) is checked as a product,
+    and the rejects show each factor's column and cell.
+    """
+    # A float can hold no amount between 9999999999999998 and 1e16, so the
+    # bound itself is rejected too.
+    limit = money_limit(minor_units)
+    for column in spec.columns:
+        if column.name not in columns or column.type not in ("money", "number"):
+            continue
+        numbers = columns[column.name].to_numpy(dtype="float64")
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(numbers) & ~np.isnan(numbers)
+            if column.type == "money":
+                bad |= np.abs(numbers) >= limit
+        new = bad & ~rejected
+        if not new.any():
+            continue
+        parts = [c for c in checks if c.column.name == column.name]
+        cells = parts[0].cells.astype("str").to_numpy()
+        for part in parts[1:]:
+            cells = cells + " * " + part.cells.astype("str").to_numpy()
+        if column.type == "money":
+            reasons[new] = (
+                f"{column.name} out of range, expected an absolute value below "
+                f"1e{MONEY_PRECISION - minor_units} "
+                f"(DECIMAL({MONEY_PRECISION}, {minor_units}))"
+            )
+        else:
+            reasons[new] = f"{column.name} is not a finite number"
+        labels[new] = " * ".join(c.label for c in parts)
+        values[new] = cells[new]
+        rejected |= new
 
 
 # Dates of one invoice that cannot come before its issue date.

@@ -454,7 +454,8 @@ def account_risk(scored_open_items: pd.DataFrame) -> pd.DataFrame:
     ----------
     scored_open_items
         Open items with ``account_id, p_late, expected_days_late`` and the open
-        amount in ``open_amount`` (or ``amount`` when there is none).
+        amount in ``reporting_open_amount`` (reporting currency), else in
+        ``open_amount``, else in ``amount``; the first of these present is used.
 
     Returns
     -------
@@ -462,15 +463,21 @@ def account_risk(scored_open_items: pd.DataFrame) -> pd.DataFrame:
         ``account_id, p_late, expected_days_late, expected_overdue_exposure``.
         ``p_late`` and ``expected_days_late`` are weighted by open amount;
         credit notes (negative amounts) weigh zero. ``expected_overdue_exposure``
-        is the sum of open amount times ``p_late``, in the ledger's currency.
+        is the sum of open amount times ``p_late``, in the currency of that amount
+        column (the reporting currency for ``reporting_open_amount``).
 
     Raises
     ------
     InputError
         A required column is missing.
     """
-    amount_column = (
-        "open_amount" if "open_amount" in scored_open_items.columns else "amount"
+    amount_column = next(
+        (
+            name
+            for name in ("reporting_open_amount", "open_amount")
+            if name in scored_open_items.columns
+        ),
+        "amount",
     )
     required = ["account_id", "p_late", "expected_days_late", amount_column]
     missing = [c for c in required if c not in scored_open_items.columns]

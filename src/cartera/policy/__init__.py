@@ -196,7 +196,12 @@ def apply_policy(
     accounts["account_id"] = accounts["account_id"].astype(str)
 
     scores, expected_cash = score_accounts(
-        accounts, open_items, config.priority, margin=config.value.margin, lang=lang
+        accounts,
+        open_items,
+        config.priority,
+        margin=config.value.margin,
+        lang=lang,
+        minor_units=config.money.minor_units,
     )
     sizes = tier_sizes(len(accounts), config.pyramid, config.capacity)
     previous_tier = _previous_tier(accounts, previous)

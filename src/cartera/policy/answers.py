@@ -8,7 +8,8 @@
    share_paid_late``, for accounts with an open balance) and becoming a
    customer (``p_convert``, prospects).
 3. Who to work first this week: tier 1 in rank order, and the collection
-   actions of week 1 of the worklist.
+   actions of week 1 of the worklist, with their open amount and expected
+   cash in the reporting currency.
 4. Potential spend per segment, with its interval, for every segment kind.
 
 The data is JSON-ready: plain ``str``, ``int``, ``float`` and ``None`` for
@@ -150,7 +151,7 @@ def work_first(
             "position",
             "invoice_id",
             "account_id",
-            "open_amount",
+            "reporting_open_amount",
             "days_past_due",
             "action",
             "channel",
@@ -302,7 +303,7 @@ def render_answers(answers: dict[str, Any], lang: str = "en") -> str:
                 [
                     r["invoice_id"],
                     r["account_id"],
-                    money(r["open_amount"]),
+                    money(r["reporting_open_amount"]),
                     str(r["days_past_due"]),
                     r["action"],
                     money(r["expected_cash"]),

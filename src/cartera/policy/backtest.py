@@ -152,16 +152,17 @@ def collected_overdue(start: Features, end: Features) -> pd.Series:
 
     Overdue items are the open items of ``start`` past due; each contributes its
     open amount then minus its open amount at ``end`` (0 once settled), floored
-    at 0 (rule 3).
+    at 0 (rule 3). Amounts are in the reporting currency.
     """
     items = start.open_items
     if items.empty:
         return pd.Series(dtype=float)
-    overdue = items[(items["days_past_due"] > 0) & (items["open_amount"] > 0)]
-    later = end.open_items.set_index("invoice_id")["open_amount"]
+    amount = "reporting_open_amount"
+    overdue = items[(items["days_past_due"] > 0) & (items[amount] > 0)]
+    later = end.open_items.set_index("invoice_id")[amount]
     # An empty frame at the end has no numeric dtype to map from.
     remaining = pd.to_numeric(overdue["invoice_id"].map(later), errors="coerce")
-    collected = (overdue["open_amount"] - remaining.fillna(0.0)).clip(lower=0.0)
+    collected = (overdue[amount] - remaining.fillna(0.0)).clip(lower=0.0)
     return collected.groupby(overdue["account_id"].astype(str)).sum()
 
 

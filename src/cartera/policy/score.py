@@ -9,12 +9,16 @@ Business rules (weights and half-lives in ``[priority]``):
    is past spend discounted by recency, ``monetary * margin * 0.5 **
    (recency_days / recency_half_life_days)``: a proxy that needs no model.
 2. *Collection* is the open receivables times the chance that a contact changes
-   the outcome: for each open invoice, ``open_amount * p * 0.5 ** (dpd /
-   collection_half_life_days)``. ``p`` is the invoice's ``p_late``, else 1 for an
-   invoice already past due, else the account's ``p_late`` or
-   ``share_paid_late``, else 0. The half-life reflects that the older a debt,
-   the less a contact recovers. Credit notes and settled amounts (open amount
-   at or below 0) count for nothing.
+   the outcome: for each open invoice, ``reporting_open_amount * p * 0.5 ** (dpd
+   / collection_half_life_days)``, with the open amount in the reporting
+   currency (``open_amount`` when an item has no converted amount). ``p`` is
+   the invoice's ``p_late``, else 1 for an invoice already past due, else the
+   account's ``p_late`` or ``share_paid_late``, else 0. The half-life
+   reflects that the older a debt, the less a contact recovers. Credit notes
+   and settled amounts (open amount at or below 0) count for nothing.
+   With ``minor_units`` given, each item's expected cash is rounded to them
+   and an account's collection value is the sum of its rounded items, so the
+   worklist lines of an account never add up to more than it.
 3. Without open items, collection uses the account's ageing buckets, each at a
    representative number of days past due.
 4. *Prospects* (``is_prospect``) are worth ``p_convert *
@@ -123,23 +127,50 @@ def _item_chance(
     return p * 0.5 ** (days.clip(lower=0) / half_life_days)
 
 
+def reporting_amount(open_items: pd.DataFrame) -> pd.Series:
+    """Return each open item's open amount in the reporting currency (rule 2).
+
+    ``reporting_open_amount`` when present, else ``open_amount``, which is then
+    taken to be in the reporting currency already; missing amounts count as 0.
+    """
+    column = (
+        "reporting_open_amount"
+        if "reporting_open_amount" in open_items.columns
+        else "open_amount"
+    )
+    return pd.to_numeric(open_items[column], errors="coerce").fillna(0.0)
+
+
 def collection_value(
-    accounts: pd.DataFrame, open_items: pd.DataFrame | None, half_life_days: float
+    accounts: pd.DataFrame,
+    open_items: pd.DataFrame | None,
+    half_life_days: float,
+    *,
+    minor_units: int | None = None,
 ) -> tuple[pd.Series, pd.Series]:
     """Return collection value per account (rules 2 and 3) and per open item.
+
+    ``minor_units`` (decimal places of money) rounds the values; ``None``
+    leaves them unrounded.
 
     Returns
     -------
     tuple of pandas.Series
         Value per account (indexed like ``accounts``) and expected cash per open
-        item (indexed like ``open_items``; empty without open items).
+        item (indexed like ``open_items``; empty without open items), both in
+        the reporting currency.
     """
     ids = accounts["account_id"].astype(str)
     if open_items is not None and len(open_items):
-        amount = pd.to_numeric(open_items["open_amount"], errors="coerce").fillna(0.0)
+        amount = reporting_amount(open_items)
         chance = _item_chance(open_items, accounts, half_life_days)
         per_item = amount.clip(lower=0.0) * chance
+        if minor_units is not None:
+            per_item = per_item.round(minor_units)
         totals = per_item.groupby(open_items["account_id"].astype(str)).sum()
+        if minor_units is not None:
+            # Sums of rounded floats carry noise below the last decimal.
+            totals = totals.round(minor_units)
         per_account = ids.map(totals).fillna(0.0).astype(float)
         return per_account.set_axis(accounts.index), per_item
 
@@ -149,6 +180,8 @@ def collection_value(
         amount = _column(accounts, bucket).fillna(0.0).clip(lower=0.0)
         p = p_current.fillna(0.0) if days == 0 else 1.0
         per_account += amount * p * 0.5 ** (days / half_life_days)
+    if minor_units is not None:
+        per_account = per_account.round(minor_units)
     return per_account, pd.Series(dtype="float64")
 
 
@@ -171,6 +204,7 @@ def score_accounts(
     *,
     margin: float = 0.3,
     lang: str = "en",
+    minor_units: int | None = None,
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Compute the priority score and reasons of every account (rules 1-6).
 
@@ -180,14 +214,17 @@ def score_accounts(
         One row per account with ``account_id`` and any of the columns named in
         the rules; missing columns count as no information.
     open_items
-        Open invoices with ``account_id, open_amount, days_past_due`` and an
-        optional ``p_late``, or ``None``.
+        Open invoices with ``account_id, open_amount, days_past_due`` and the
+        optional ``reporting_open_amount`` and ``p_late``, or ``None``.
     priority
         Weights and half-lives.
     margin
         Gross margin share of revenue, for growth without CLV.
     lang
         ``"en"`` or ``"es"`` for the reasons.
+    minor_units
+        Decimal places that collection values are rounded to (rule 2), or
+        ``None`` to leave them unrounded.
 
     Returns
     -------
@@ -197,7 +234,10 @@ def score_accounts(
     """
     growth = growth_value(accounts, priority, margin)
     collection, per_item = collection_value(
-        accounts, open_items, priority.collection_half_life_days
+        accounts,
+        open_items,
+        priority.collection_half_life_days,
+        minor_units=minor_units,
     )
     prospect = prospect_value(accounts)
     score = (

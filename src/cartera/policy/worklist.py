@@ -7,14 +7,18 @@ Business rules:
    invoice's open amount, never the account's balance or another invoice's.
 2. The recommended action is the dunning level with the largest
    ``min_days_past_due`` not above the invoice's days past due.
-3. Expected cash is the open amount times the chance that a contact changes
-   the outcome (rule 2 of :mod:`cartera.policy.score`).
-4. Lines are ordered by expected cash per contact, highest first; ties by days
+3. Expected cash is the open amount in the reporting currency times the
+   chance that a contact changes the outcome (rule 2 of
+   :mod:`cartera.policy.score`).
+4. Money columns: ``currency`` is the invoice's own currency and ``open_amount``
+   is in it; ``reporting_open_amount`` and ``expected_cash`` are in the
+   reporting currency, so lines of different currencies compare.
+5. Lines are ordered by expected cash per contact, highest first; ties by days
    past due (oldest first), then by ``invoice_id``.
-5. Capacity: each action takes the minutes of its level. Lines are numbered into
+6. Capacity: each action takes the minutes of its level. Lines are numbered into
    weeks of ``[dunning] weekly_minutes``, in order: week 1 is what the team can
    do this week. A single action longer than a week gets a week to itself.
-6. An invoice past due by fewer days than the first level's ``min_days_past_due``
+7. An invoice past due by fewer days than the first level's ``min_days_past_due``
    gets no line. A ``CarteraWarning`` names how many such invoices there are and
    the level, so the run notes explain why they are missing.
 """
@@ -29,6 +33,7 @@ import pandas as pd
 
 from cartera.config import DunningConfig
 from cartera.errors import CarteraWarning, InputError
+from cartera.policy.score import reporting_amount
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +44,7 @@ WORKLIST_COLUMNS = (
     "account_id",
     "currency",
     "open_amount",
+    "reporting_open_amount",
     "days_past_due",
     "level",
     "action",
@@ -65,7 +71,7 @@ def dunning_level(days_past_due: pd.Series, dunning: DunningConfig) -> pd.Series
 
 
 def assign_weeks(minutes: pd.Series, weekly_minutes: float) -> pd.Series:
-    """Number ordered actions into weeks of ``weekly_minutes`` (rule 5)."""
+    """Number ordered actions into weeks of ``weekly_minutes`` (rule 6)."""
     weeks = np.empty(len(minutes), dtype="int64")
     week, used = 1, 0.0
     for i, need in enumerate(minutes.to_numpy(dtype=float)):
@@ -82,7 +88,7 @@ def _warn_below_first_level(
     level: pd.Series,
     dunning: DunningConfig,
 ) -> None:
-    """Warn when past-due invoices get no line because no level applies (rule 6)."""
+    """Warn when past-due invoices get no line because no level applies (rule 7)."""
     days = pd.to_numeric(days_past_due, errors="coerce")
     unlisted = int(((days > 0) & (amount > 0) & (level == 0)).sum())
     if unlisted == 0:
@@ -104,16 +110,18 @@ def build_worklist(
     *,
     tiers: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Build the ordered collection worklist (rules 1-5).
+    """Build the ordered collection worklist (rules 1-7).
 
     Parameters
     ----------
     open_items
-        Open invoices: ``invoice_id, account_id, open_amount`` (currency) and
-        ``days_past_due`` (days), with an optional ``currency``.
+        Open invoices: ``invoice_id, account_id, open_amount`` (invoice
+        currency) and ``days_past_due`` (days), with the optional ``currency``
+        and ``reporting_open_amount`` (reporting currency). Without
+        ``reporting_open_amount``, ``open_amount`` is used in its place.
     expected_cash
-        Expected cash of each open item, indexed like ``open_items`` (from
-        :func:`cartera.policy.score.collection_value`).
+        Expected cash of each open item in the reporting currency, indexed like
+        ``open_items`` (from :func:`cartera.policy.score.collection_value`).
     dunning
         Dunning levels and the weekly minutes for collection.
     tiers
@@ -156,6 +164,7 @@ def build_worklist(
             "account_id": items["account_id"].astype(str),
             "currency": items["currency"] if "currency" in items.columns else pd.NA,
             "open_amount": amount[keep],
+            "reporting_open_amount": reporting_amount(open_items)[keep],
             "days_past_due": pd.to_numeric(items["days_past_due"]).astype("int64"),
             "level": level.astype("int64"),
             "action": [dunning.levels[i - 1].action for i in level],

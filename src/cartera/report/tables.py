@@ -140,8 +140,8 @@ def ageing_summary(result: RunResult) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``bucket, open_amount, share, accounts, invoices``: one row per
-        ``aging_*`` column of ``result.accounts`` in its order. ``open_amount`` is
+        ``bucket, open_balance, share, accounts, invoices``: one row per
+        ``aging_*`` column of ``result.accounts`` in its order. ``open_balance`` is
         in the reporting currency, ``share`` is its share of the total open
         balance (NaN when nothing is open), ``accounts`` counts accounts with a
         positive amount in the bucket and ``invoices`` counts open items in it.
@@ -160,16 +160,16 @@ def ageing_summary(result: RunResult) -> pd.DataFrame:
         rows.append(
             {
                 "bucket": bucket,
-                "open_amount": float(amounts.sum()),
+                "open_balance": float(amounts.sum()),
                 "accounts": int((amounts > 0).sum()),
                 "invoices": invoices,
             }
         )
     summary = pd.DataFrame(
-        rows, columns=["bucket", "open_amount", "accounts", "invoices"]
+        rows, columns=["bucket", "open_balance", "accounts", "invoices"]
     )
-    total = summary["open_amount"].sum()
-    share = summary["open_amount"] / total if total else float("nan")
+    total = summary["open_balance"].sum()
+    share = summary["open_balance"] / total if total else float("nan")
     summary.insert(2, "share", share)
     return summary
 
