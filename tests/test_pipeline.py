@@ -107,6 +107,96 @@ def test_demo_value_columns_present(demo_run: tuple[RunResult, Path]) -> None:
         assert column in result.accounts.columns, column
 
 
+def _decimal_places(text: str) -> int:
+    exponent = Decimal(text).as_tuple().exponent
+    assert isinstance(exponent, int), text
+    return max(0, -exponent)
+
+
+@pytest.mark.parametrize(
+    "file_name", ["accounts.csv", "invoices.csv", "worklist.csv", "segments.csv"]
+)
+def test_demo_money_written_to_cent(
+    demo_run: tuple[RunResult, Path], file_name: str
+) -> None:
+    from cartera.report.tables import is_money_name
+
+    _, folder = demo_run
+    table = pd.read_csv(folder / file_name, dtype=str, keep_default_na=False)
+    money = [c for c in table.columns if is_money_name(c)]
+    assert money, file_name
+    for column in money:
+        for text in table[column]:
+            if text:
+                assert _decimal_places(text) <= 2, (column, text)
+
+
+def test_demo_score_is_sum_of_parts(demo_run: tuple[RunResult, Path]) -> None:
+    _, folder = demo_run
+    table = pd.read_csv(folder / "accounts.csv", dtype=str, keep_default_na=False)
+    parts = ["growth_value", "collection_value", "prospect_value"]
+    for _, row in table.iterrows():
+        total = sum(Decimal(row[part]) for part in parts)
+        assert Decimal(row["priority_score"]) == total, row["account_id"]
+
+
+def _money_fields(data: object) -> list[tuple[str, float]]:
+    from cartera.report.tables import is_money_name
+
+    if isinstance(data, dict):
+        found = [
+            (str(key), value)
+            for key, value in data.items()
+            if isinstance(value, float) and is_money_name(str(key))
+        ]
+        for value in data.values():
+            found += _money_fields(value)
+        return found
+    if isinstance(data, list):
+        return [field for item in data for field in _money_fields(item)]
+    return []
+
+
+@pytest.mark.parametrize("file_name", ["answers.json", "run.json"])
+def test_demo_answers_money_to_cent(
+    demo_run: tuple[RunResult, Path], file_name: str
+) -> None:
+    _, folder = demo_run
+    data = json.loads((folder / file_name).read_text(encoding="utf-8"))
+    answers = data["answers"] if file_name == "run.json" else data
+    fields = _money_fields(answers)
+    keys = {key for key, _ in fields}
+    assert {"value", "priority_score", "potential_spend"} <= keys
+    for key, value in fields:
+        assert _decimal_places(repr(value)) <= 2, (key, value)
+
+
+@pytest.mark.parametrize(
+    "column",
+    ["growth_value", "priority_score", "clv", "clv_high", "expected_overdue_exposure"],
+)
+def test_demo_workbook_money_to_cent(
+    demo_run: tuple[RunResult, Path], column: str
+) -> None:
+    from openpyxl import load_workbook
+
+    from cartera.report.i18n import column_label
+
+    _, folder = demo_run
+    book = load_workbook(folder / "cartera.xlsx", read_only=True)
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        index = list(next(rows)).index(column_label(column, "en"))
+        # Read-only sheets drop trailing empty cells from a row.
+        cells = [row[index] for row in rows if len(row) > index]
+    finally:
+        book.close()
+    values = [cell for cell in cells if isinstance(cell, float)]
+    assert values, column
+    for value in values:
+        assert _decimal_places(repr(value)) <= 2, value
+
+
 @pytest.mark.realdata
 def test_spanish_cluster_descriptions(
     demo_run_es: tuple[RunResult, Path],

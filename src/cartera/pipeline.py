@@ -413,6 +413,7 @@ def _prioritize(
         run=run_meta,
         lang=options.lang,
         answers_md=_with_notes(policy.answers_md, notes, options.lang),
+        minor_units=config.money.minor_units,
     )
     notify("writing outputs")
     from cartera.report.outputs import write_outputs

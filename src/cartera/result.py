@@ -41,6 +41,8 @@ class RunResult:
         ``"en"`` or ``"es"``.
     answers_md
         The four answers rendered as Markdown in ``lang``.
+    minor_units
+        Decimal places of money (2 for cents); the writers round money to them.
     """
 
     as_of: date
@@ -53,3 +55,4 @@ class RunResult:
     run: dict[str, Any] = field(default_factory=dict)
     lang: str = "en"
     answers_md: str = ""
+    minor_units: int = 2

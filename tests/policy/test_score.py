@@ -245,3 +245,35 @@ def test_account_with_nothing_at_stake():
 
     assert scores["priority_score"].iloc[0] == 0.0
     assert scores["reasons"].iloc[0] == "no money at stake found"
+
+
+@pytest.mark.parametrize(
+    ("minor_units", "parts", "score"),
+    [
+        (2, [217.35, 33.33, 0.0], 250.68),
+        (0, [217.0, 33.0, 0.0], 250.0),
+        (None, [217.354, 33.333, 0.0], 250.687),
+    ],
+    ids=["cents", "whole-units", "unrounded"],
+)
+def test_score_is_sum_of_rounded_parts(minor_units, parts, score):
+    # Hand-worked: growth 217.354 x 1; collection 100.00 x p_late 0.33333 x 0.5**0.
+    accounts = pd.DataFrame({"account_id": ["A"], "clv": [217.354], "p_alive": [1.0]})
+    items = pd.DataFrame(
+        {
+            "account_id": ["A"],
+            "open_amount": [100.0],
+            "days_past_due": [0],
+            "p_late": [0.33333],
+        }
+    )
+
+    scores, _ = score_accounts(
+        accounts, items, PriorityConfig(), margin=0.3, minor_units=minor_units
+    )
+
+    columns = ["growth_value", "collection_value", "prospect_value"]
+    assert scores[columns].iloc[0].tolist() == pytest.approx(parts, abs=1e-9)
+    assert scores["priority_score"].iloc[0] == pytest.approx(score, abs=1e-9)
+    if minor_units is not None:
+        assert scores["priority_score"].iloc[0] == round(sum(parts), minor_units)

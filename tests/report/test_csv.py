@@ -127,12 +127,29 @@ def test_floats_rounded_by_kind(tmp_path: Path) -> None:
             "open_balance": [444.6704183855095],
             "p_late": [0.123456789],
             "priority_score": [12.3456789],
+            "expected_days_late": [3.3456789],
             "rank": [1],
         }
     )
     path = write_csv(frame, tmp_path / "accounts.csv", "en")
     lines = path.read_text(encoding="utf-8").splitlines()
-    assert lines[1] == "444.67,0.1235,12.3457,1"
+    assert lines[1] == "444.67,0.1235,12.35,3.3457,1"
+
+
+@pytest.mark.parametrize(
+    ("minor_units", "line"),
+    [(0, "445.0,12.0"), (3, "444.67,12.346")],
+    ids=["yen", "dinar"],
+)
+def test_money_rounded_to_minor_units(
+    tmp_path: Path, minor_units: int, line: str
+) -> None:
+    frame = pd.DataFrame(
+        {"open_balance": [444.6704183855095], "expected_cash": [12.3456789]}
+    )
+    path = write_csv(frame, tmp_path / "accounts.csv", "en", minor_units)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[1] == line
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,11 @@ Business rules (weights and half-lives in ``[priority]``):
    (no customer purchases to value a new customer by) counts it as 1, so
    prospects still rank by ``p_convert``, and its reason gives no value.
 5. The score is ``growth_weight * growth + collection_weight * collection +
-   prospect_weight * prospect``, in the reporting currency.
+   prospect_weight * prospect``, in the reporting currency. With
+   ``minor_units`` given, the three values are rounded to them first (half to
+   even, as :meth:`pandas.Series.round` does) and the score is computed from
+   the rounded values and rounded again, so with the default weights of 1 the
+   written score is exactly the sum of the written values.
 6. Each account gets up to three reasons, the ones with the most money behind
    them first, joined by ``"; "``.
 """
@@ -223,8 +227,8 @@ def score_accounts(
     lang
         ``"en"`` or ``"es"`` for the reasons.
     minor_units
-        Decimal places that collection values are rounded to (rule 2), or
-        ``None`` to leave them unrounded.
+        Decimal places that values and scores are rounded to (rules 2 and 5),
+        or ``None`` to leave them unrounded.
 
     Returns
     -------
@@ -240,11 +244,17 @@ def score_accounts(
         minor_units=minor_units,
     )
     prospect = prospect_value(accounts)
+    if minor_units is not None:
+        growth = growth.round(minor_units)
+        prospect = prospect.round(minor_units)
     score = (
         priority.growth_weight * growth
         + priority.collection_weight * collection
         + priority.prospect_weight * prospect
     )
+    if minor_units is not None:
+        # Sums of rounded floats carry noise below the last decimal.
+        score = score.round(minor_units)
     scores = pd.DataFrame(
         {
             "growth_value": growth,

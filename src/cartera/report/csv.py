@@ -70,7 +70,9 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_csv(frame: pd.DataFrame, path: Path, lang: str = "en") -> Path:
+def write_csv(
+    frame: pd.DataFrame, path: Path, lang: str = "en", minor_units: int = 2
+) -> Path:
     """Write ``frame`` to ``path`` as a CSV safe to open in a spreadsheet.
 
     Parameters
@@ -82,6 +84,8 @@ def write_csv(frame: pd.DataFrame, path: Path, lang: str = "en") -> Path:
     lang
         ``"en"`` for ``,``-separated UTF-8 with ``.`` decimals, ``"es"`` for
         ``;``-separated UTF-8 with a byte order mark and ``,`` decimals.
+    minor_units
+        Decimal places that money columns are rounded to (2 for cents).
 
     Returns
     -------
@@ -97,7 +101,7 @@ def write_csv(frame: pd.DataFrame, path: Path, lang: str = "en") -> Path:
     """
     lang = check_lang(lang)
     spanish = lang == "es"
-    safe = neutralise_frame(_rounded(frame))
+    safe = neutralise_frame(_rounded(frame, minor_units))
     text = safe.to_csv(
         index=False,
         sep=";" if spanish else ",",
@@ -110,12 +114,12 @@ def write_csv(frame: pd.DataFrame, path: Path, lang: str = "en") -> Path:
     return path
 
 
-# Decimal places written per column kind: money in minor units, the rest to a
-# precision a reader can use without float noise such as 444.6704183855095.
-_DECIMALS = {"money": 2, "percent": 4, "number": 4}
+# Decimal places written for shares and other numbers: a precision a reader can
+# use without float noise such as 444.6704183855095. Money gets its minor units.
+_DECIMALS = {"percent": 4, "number": 4}
 
 
-def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+def _rounded(frame: pd.DataFrame, minor_units: int) -> pd.DataFrame:
     """Return ``frame`` with float columns rounded by their kind."""
     from cartera.report.tables import column_kind
 
@@ -124,7 +128,8 @@ def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
         values = frame[name]
         if values.dtype.kind != "f":
             continue
-        decimals = _DECIMALS.get(column_kind(str(name), values))
+        kind = column_kind(str(name), values)
+        decimals = minor_units if kind == "money" else _DECIMALS.get(kind)
         if decimals is not None:
             rounded[name] = values.round(decimals)
     return rounded

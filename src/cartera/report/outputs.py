@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from cartera.errors import InputError
 from cartera.report.csv import write_csv, write_json
+from cartera.report.tables import round_money_fields
 
 if TYPE_CHECKING:
     from cartera.result import RunResult
@@ -108,17 +109,18 @@ def _write_files(result: RunResult, folder: Path, report: bool) -> dict[str, Pat
         frame = getattr(result, name)
         if frame is not None:
             path = folder / f"{file_name}.csv"
-            written[file_name] = write_csv(frame, path, result.lang)
+            written[file_name] = write_csv(frame, path, result.lang, result.minor_units)
     if result.answers_md:
         path = folder / "answers.md"
         path.write_text(result.answers_md, encoding="utf-8")
         written["answers_md"] = path
-    written["answers"] = write_json(result.answers, folder / "answers.json")
+    answers = round_money_fields(result.answers, result.minor_units)
+    written["answers"] = write_json(answers, folder / "answers.json")
     run = {
         "as_of": result.as_of,
         "lang": result.lang,
         **result.run,
-        "answers": result.answers,
+        "answers": answers,
     }
     written["run"] = write_json(run, folder / "run.json")
     written["workbook"] = write_workbook(result, folder / "cartera.xlsx")

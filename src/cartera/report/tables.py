@@ -5,11 +5,12 @@ The rules that decide how a column is shown:
 1. A column whose values are dates or timestamps is a date.
 2. Probabilities, shares and rates (``p_*``, ``mean_p_*``, ``share*``,
    ``*_rate``, ``probability``, ``credit_use``) are percentages.
-3. Amounts of money are shown with two decimals in the run's currency. Their
-   names are ``*_balance``, ``*_amount``, ``*_value``, ``*_spend``,
-   ``*_credit``, ``*_limit``, ``aging_*``, ``clv*``, ``expected_cash``,
-   ``expected_spend*``, ``potential_spend*``, ``mean_clv``, ``monetary`` and
-   ``value``.
+3. Amounts of money are shown and written to the run's minor units (two
+   decimals by default) in the run's currency. Their names are ``*_balance``,
+   ``*_amount``, ``*_value``, ``*_spend``, ``*_credit``, ``*_limit``,
+   ``*_exposure``, ``aging_*``, ``clv*``, ``expected_cash``,
+   ``expected_spend*``, ``potential_spend*``, ``mean_clv``, ``monetary``,
+   ``priority_score``, ``value``, ``low`` and ``high``.
 4. Counts (``n_*``), ranks, tiers and day counts (``*_days``) are whole numbers.
 5. Any other number keeps two decimals, and anything else is text.
 """
@@ -17,7 +18,7 @@ The rules that decide how a column is shown:
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,10 +31,29 @@ ColumnKind = Literal["date", "percent", "money", "integer", "number", "text"]
 TIER_COLOURS = {1: "#1f4e79", 2: "#2e75b6", 3: "#bdd7ee"}
 TIER_TEXT_COLOURS = {1: "#ffffff", 2: "#ffffff", 3: "#1f2d3d"}
 
+# ``low`` and ``high`` are the bounds of the revenue potential answer's ``value``.
 _MONEY_NAMES = frozenset(
-    {"clv", "mean_clv", "monetary", "amount", "value", "expected_cash"}
+    {
+        "clv",
+        "mean_clv",
+        "monetary",
+        "amount",
+        "value",
+        "low",
+        "high",
+        "expected_cash",
+        "priority_score",
+    }
 )
-_MONEY_SUFFIXES = ("_balance", "_amount", "_value", "_spend", "_credit", "_limit")
+_MONEY_SUFFIXES = (
+    "_balance",
+    "_amount",
+    "_value",
+    "_spend",
+    "_credit",
+    "_limit",
+    "_exposure",
+)
 _MONEY_PREFIXES = (
     "aging_",
     "potential_spend",
@@ -78,17 +98,59 @@ def column_kind(name: str, values: pd.Series) -> ColumnKind:
         or name in _PERCENT_NAMES
     ):
         return "percent"
-    if (
-        name in _MONEY_NAMES
-        or name.endswith(_MONEY_SUFFIXES)
-        or name.startswith(_MONEY_PREFIXES)
-    ):
+    if is_money_name(name):
         return "money"
     if name in _INTEGER_NAMES or name.endswith("_days") or name.startswith("n_"):
         return "integer"
     if pd.api.types.is_integer_dtype(values):
         return "integer"
     return "number"
+
+
+def is_money_name(name: str) -> bool:
+    """Return whether a column or field called ``name`` is an amount of money."""
+    return (
+        name in _MONEY_NAMES
+        or name.endswith(_MONEY_SUFFIXES)
+        or name.startswith(_MONEY_PREFIXES)
+    )
+
+
+def round_money(frame: pd.DataFrame, minor_units: int) -> pd.DataFrame:
+    """Return a copy of ``frame`` with its float money columns rounded.
+
+    Parameters
+    ----------
+    frame
+        Any table; only float columns whose :func:`column_kind` is ``"money"``
+        change.
+    minor_units
+        Decimal places of the currency (2 for cents).
+    """
+    rounded = frame.copy()
+    for name in frame.columns:
+        values = frame[name]
+        if values.dtype.kind == "f" and column_kind(str(name), values) == "money":
+            rounded[name] = values.round(minor_units)
+    return rounded
+
+
+def round_money_fields(data: Any, minor_units: int) -> Any:
+    """Return ``data`` with every float under a money key rounded.
+
+    ``data`` is JSON-like: dicts, lists and scalars, such as the run's answers.
+    A float is rounded when its dict key names money (:func:`is_money_name`).
+    """
+    if isinstance(data, dict):
+        return {
+            key: round(value, minor_units)
+            if isinstance(value, float) and is_money_name(str(key))
+            else round_money_fields(value, minor_units)
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [round_money_fields(item, minor_units) for item in data]
+    return data
 
 
 def plain_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -5,9 +5,12 @@ named and headed in the run's language. Every sheet is written the same way:
 
 1. The header row is bold and frozen, and carries an autofilter over the table.
 2. Each column gets a real Excel number format from its kind (see
-   :mod:`cartera.report.tables`): money ``#,##0.00``, whole numbers ``#,##0``,
+   :mod:`cartera.report.tables`): money ``#,##0.00`` (one ``0`` per minor
+   unit), whole numbers ``#,##0``,
    percentages ``0.0%`` and dates ``yyyy-mm-dd`` (English) or ``dd/mm/yyyy``
    (Spanish). Excel shows the separators of the reader's own locale.
+   Money cells hold the amount rounded to the run's minor units, so a sum in
+   Excel matches the CSV files.
 3. Tier cells are filled with the tier's colour, the same as in the HTML report.
 4. A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
    return is stored as a string with Excel's quote prefix, so Excel shows it as
@@ -43,6 +46,7 @@ from cartera.report.tables import (
     column_kind,
     normalise_segments,
     plain_frame,
+    round_money,
 )
 
 if TYPE_CHECKING:
@@ -107,7 +111,7 @@ def write_workbook(result: RunResult, path: Path) -> Path:
     book = Workbook(write_only=True)
     for key, frame in sheets:
         sheet = book.create_sheet(translate(f"sheet.{key}", lang))
-        _write_sheet(sheet, plain_frame(frame), lang)
+        _write_sheet(sheet, plain_frame(frame), lang, result.minor_units)
 
     # Saving to memory first means a path that cannot be written fails after the
     # workbook is complete, instead of leaving openpyxl's row writers open.
@@ -126,11 +130,14 @@ def _or_empty(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> pd.DataFr
     return frame
 
 
-def _write_sheet(sheet: WriteOnlyWorksheet, frame: pd.DataFrame, lang: str) -> None:
+def _write_sheet(
+    sheet: WriteOnlyWorksheet, frame: pd.DataFrame, lang: str, minor_units: int
+) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
+    frame = round_money(frame, minor_units)
     names = [str(c) for c in frame.columns]
     labels = [column_label(name, lang) for name in names]
     kinds = [
@@ -138,7 +145,8 @@ def _write_sheet(sheet: WriteOnlyWorksheet, frame: pd.DataFrame, lang: str) -> N
         for name, c in zip(names, frame.columns, strict=True)
     ]
     date_format = _DATE_FORMATS.get(lang, _DATE_FORMATS["en"])
-    formats = [date_format if k == "date" else _NUMBER_FORMATS[k] for k in kinds]
+    number_formats = {**_NUMBER_FORMATS, "money": _money_format(minor_units)}
+    formats = [date_format if k == "date" else number_formats[k] for k in kinds]
     tier_columns = [name in ("tier", "previous_tier") for name in names]
 
     # A write-only sheet writes its views and column widths before the first row.
@@ -173,6 +181,10 @@ def _write_sheet(sheet: WriteOnlyWorksheet, frame: pd.DataFrame, lang: str) -> N
     if names:
         last = get_column_letter(len(names))
         sheet.auto_filter.ref = f"A1:{last}{max(len(frame), 1) + 1}"
+
+
+def _money_format(minor_units: int) -> str:
+    return "#,##0." + "0" * minor_units if minor_units else "#,##0"
 
 
 def _styled_cell(
