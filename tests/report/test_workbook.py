@@ -105,7 +105,7 @@ def test_header_frozen_and_filtered(book: tuple) -> None:
         (0, "31-60 days", "31-60 días", "#,##0.00"),
         (0, "P(late)", "P(retraso)", "0.0%"),
         (0, "Rank", "Puesto", "#,##0"),
-        (0, "Priority score", "Puntuación de prioridad", "0.000"),
+        (0, "Priority score", "Puntuación de prioridad", "#,##0.00"),
         (
             1,
             "Expected cash (reporting currency)",
