@@ -301,9 +301,20 @@ def test_ar_ledger_as_of_mid_2013(
     with pytest.warns(LeakageWarning):
         model = LatePaymentModel().fit(ledger, as_of.date())
     direct = model.predict(ledger, as_of.date()).set_index("invoice_id")
-    scored = result.open_items.set_index("invoice_id")["p_late"]
-    assert not direct.loc[scored.index, "fallback"].any()
-    np.testing.assert_allclose(scored, direct.loc[scored.index, "p_late"])
+    items = result.open_items.set_index("invoice_id")
+    assert not direct.loc[items.index, "fallback"].any()
+    np.testing.assert_allclose(items["p_late_model"], direct.loc[items.index, "p_late"])
+    # An item past due on the as-of date is already late, so its p_late is 1.
+    past_due = items["days_past_due"] > 0
+    assert past_due.sum() > 10
+    assert (items.loc[past_due, "p_late"] == 1.0).all()
+    assert (items.loc[past_due, "lateness_class"] != "on_time").all()
+    np.testing.assert_allclose(
+        items.loc[~past_due, "p_late"], direct.loc[items.index[~past_due], "p_late"]
+    )
+    # Invoice 7992662919 is open and 2 days past due on 2013-06-30.
+    assert items.loc["7992662919", "days_past_due"] == 2
+    assert items.loc["7992662919", "p_late"] == 1.0
 
 
 @pytest.mark.realdata

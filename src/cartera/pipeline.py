@@ -539,7 +539,7 @@ def _fit_risk(
 ) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     import pandas as pd
 
-    from cartera.models.risk import LatePaymentModel, account_risk
+    from cartera.models.risk import LatePaymentModel, account_risk, mark_past_due
 
     if "invoices" not in loaded or features.open_items.empty:
         return None
@@ -569,7 +569,13 @@ def _fit_risk(
         notes.append(f"late-payment model skipped: {exc.message}")
         logger.warning("late-payment model skipped: %s", exc.message)
         return None
-    items = predicted[["invoice_id", "p_late", "lateness_class"]]
+    days_past_due = predicted["invoice_id"].map(
+        features.open_items.drop_duplicates("invoice_id").set_index("invoice_id")[
+            "days_past_due"
+        ]
+    )
+    predicted = mark_past_due(predicted, days_past_due, model.class_mean_days_)
+    items = predicted[["invoice_id", "p_late", "p_late_model", "lateness_class"]]
     scored_items = features.open_items.merge(predicted, on="invoice_id", how="inner")
     return items, account_risk(scored_items)
 

@@ -16,6 +16,7 @@ from cartera.models.risk import (
     account_risk,
     calibration_table,
     evaluate_late_payment,
+    mark_past_due,
 )
 
 TEST_FROM = date(2013, 5, 6)
@@ -290,6 +291,83 @@ def test_class_probabilities_add_up(small_ledger: pd.DataFrame) -> None:
     on_time = scored["lateness_class"] == "on_time"
     assert on_time.equals(scored["p_late"] < 0.5)
     assert (scored["expected_days_late"] >= 0).all()
+
+
+# Hand-worked: class means 0, 10, 45 and 90 days late. Item "b" is 2 days past
+# due, so on_time is out: 0.3 and 0.1 renormalise to 0.75 and 0.25, and it
+# expects 0.75 * 10 + 0.25 * 45 = 18.75 days late. Item "c" is 45 days past due,
+# so only 31_60 and over_60 remain. Item "d", 70 days past due, had all its
+# mass on on_time, so over_60 takes it all and 90 > 70 days are expected.
+_CLASS_MEANS = np.array([0.0, 10.0, 45.0, 90.0])
+
+
+@pytest.mark.parametrize(
+    ("days", "probabilities", "expected"),
+    [
+        (-5, [0.6, 0.3, 0.1, 0.0], (0.4, [0.6, 0.3, 0.1, 0.0], "on_time", 7.5)),
+        (0, [0.6, 0.3, 0.1, 0.0], (0.4, [0.6, 0.3, 0.1, 0.0], "on_time", 7.5)),
+        (2, [0.6, 0.3, 0.1, 0.0], (1.0, [0.0, 0.75, 0.25, 0.0], "1_30", 18.75)),
+        (45, [0.6, 0.3, 0.1, 0.0], (1.0, [0.0, 0.0, 1.0, 0.0], "31_60", 45.0)),
+        (70, [1.0, 0.0, 0.0, 0.0], (1.0, [0.0, 0.0, 0.0, 1.0], "over_60", 90.0)),
+    ],
+    ids=["not-due", "due-today", "2-days", "45-days", "70-days-no-mass"],
+)
+def test_mark_past_due_hand_worked(
+    days: int, probabilities: list[float], expected: tuple
+) -> None:
+    p_late, classes, lateness, days_late = expected
+    scores = pd.DataFrame(
+        {
+            "invoice_id": ["x"],
+            "p_late": [1.0 - probabilities[0]],
+            "lateness_class": ["on_time"],
+            "p_on_time": [probabilities[0]],
+            "p_1_30": [probabilities[1]],
+            "p_31_60": [probabilities[2]],
+            "p_over_60": [probabilities[3]],
+            "expected_days_late": [7.5],
+        }
+    )
+
+    marked = mark_past_due(scores, pd.Series([days]), _CLASS_MEANS)
+
+    row = marked.iloc[0]
+    columns = [f"p_{name}" for name in LATENESS_CLASSES]
+    assert row["p_late"] == pytest.approx(p_late)
+    assert row["p_late_model"] == pytest.approx(1.0 - probabilities[0])
+    assert row[columns].tolist() == pytest.approx(classes)
+    assert row["lateness_class"] == lateness
+    assert row["expected_days_late"] == pytest.approx(days_late)
+
+
+def test_open_past_due_items_are_late(small_ledger: pd.DataFrame) -> None:
+    # Copies of two hand-made accounts. Invoice i3 (due 2024-03-02) is still
+    # open on 2024-05-01, 60 days past due; the others are settled.
+    invoices = pd.concat(
+        [
+            small_ledger.assign(
+                invoice_id=small_ledger["invoice_id"] + f"-{k}",
+                account_id=small_ledger["account_id"] + f"-{k}",
+            )
+            for k in range(12)
+        ],
+        ignore_index=True,
+    )
+    as_of = date(2024, 5, 1)
+    model = fit_quietly(invoices, as_of)
+    is_open = invoices["paid_date"].isna()
+    scored = model.predict(invoices, as_of)[is_open]
+    days = (pd.Timestamp(as_of) - invoices.loc[is_open, "due_date"]).dt.days
+
+    marked = mark_past_due(scored, days, model.class_mean_days_)
+
+    assert (days == 60).all()
+    assert (marked["p_late"] == 1.0).all()
+    assert marked["p_late_model"].tolist() == scored["p_late"].tolist()
+    assert marked["lateness_class"].isin(["31_60", "over_60"]).all()
+    assert (marked["expected_days_late"] >= 60).all()
+    columns = [f"p_{name}" for name in LATENESS_CLASSES]
+    np.testing.assert_allclose(marked[columns].sum(axis=1), 1.0)
 
 
 def test_predict_before_fit_rejected(small_ledger: pd.DataFrame) -> None:

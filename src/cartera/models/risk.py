@@ -14,6 +14,10 @@ Rules:
    rows are marked ``fallback``.
 5. Attribute columns go through the leakage guard (:mod:`cartera.models.leakage`)
    before training. Settlement fields are never features.
+6. An item still open and already past due on the as-of date is late by rule 1,
+   whatever the model says: :func:`mark_past_due` sets its ``p_late`` to 1,
+   keeps the model's probability in ``p_late_model`` and limits its lateness
+   class to the classes its days past due still allow.
 
 ``P(late)`` comes from a gradient-boosted classifier calibrated by isotonic
 regression over cross-validation folds. The split of a late invoice between the
@@ -445,6 +449,62 @@ def _attribute(
 
 def _is_date(values: pd.Series) -> bool:
     return pd.api.types.is_datetime64_any_dtype(values)
+
+
+def mark_past_due(
+    scores: pd.DataFrame, days_past_due: pd.Series, class_mean_days: np.ndarray
+) -> pd.DataFrame:
+    """Make the scores of open items already past due certain to be late (rule 6).
+
+    Parameters
+    ----------
+    scores
+        Output of :meth:`LatePaymentModel.predict` for open items.
+    days_past_due
+        Days past due of each item on the as-of date, indexed like ``scores``.
+    class_mean_days
+        Mean days late of each lateness class
+        (:attr:`LatePaymentModel.class_mean_days_`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``scores`` with ``p_late_model``, the model's probability, and
+        for each item more than 0 days past due: ``p_late`` 1, class
+        probabilities renormalised over the late classes it can still reach (the
+        class of its days past due and later ones), the likeliest of them as
+        ``lateness_class``, and ``expected_days_late`` at least its days past due.
+    """
+    out = scores.copy()
+    position = list(out.columns).index("p_late") + 1
+    out.insert(position, "p_late_model", out["p_late"])
+    days = pd.to_numeric(days_past_due, errors="coerce").fillna(0.0)
+    past_due = (days > 0).to_numpy()
+    if not past_due.any():
+        return out
+
+    class_columns = ["p_on_time", "p_1_30", "p_31_60", "p_over_60"]
+    probabilities = out.loc[past_due, class_columns].to_numpy(dtype="float64")
+    first_class = lateness_class(days[past_due]).to_numpy()
+    reachable = np.arange(len(LATENESS_CLASSES))[None, :] >= first_class[:, None]
+    probabilities = np.where(reachable, probabilities, 0.0)
+    totals = probabilities.sum(axis=1)
+    # A model sure of an earlier class leaves nothing to renormalise, so the
+    # class of the days already past due takes it all.
+    no_mass = totals <= 0
+    probabilities[no_mass, first_class[no_mass]] = 1.0
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+
+    expected = probabilities @ class_mean_days
+    out.loc[past_due, class_columns] = probabilities
+    out.loc[past_due, "p_late"] = 1.0
+    out.loc[past_due, "lateness_class"] = np.asarray(LATENESS_CLASSES)[
+        probabilities.argmax(axis=1)
+    ]
+    out.loc[past_due, "expected_days_late"] = np.maximum(
+        expected, days[past_due].to_numpy()
+    )
+    return out
 
 
 def account_risk(scored_open_items: pd.DataFrame) -> pd.DataFrame:
