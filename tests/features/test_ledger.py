@@ -356,3 +356,95 @@ def test_missing_required_column(load_ledger):
         compute_features(ws, date(2025, 1, 1), Config())
     assert caught.value.hint is not None
     assert "[input.invoices.columns]" in caught.value.hint
+
+
+# Hand-worked refunds, as of 2025-03-01. Account A owes X3 (50.00, due
+# 2025-01-31) and X4 (100.00, due 2025-02-04). Every ledger keeps
+# open balance - unapplied credit = invoices - payments.
+REFUND_INVOICES = [
+    invoice("X3", 50.0, "2025-01-01", "2025-01-31"),
+    invoice("X4", 100.0, "2025-01-05", "2025-02-04"),
+]
+REFUND_CASES = [
+    # -20.00 naming X3 reverses nothing, so A owes it as debit P4 from
+    # 2025-02-10 (19 days past due): 50 + 100 + 20 = 170.
+    ([payment("P4", -20.0, "2025-02-10", "X3")], {"X3": 50.0, "X4": 100.0, "P4": 20.0}),
+    # The same refund naming no invoice.
+    ([payment("P4", -20.0, "2025-02-10", None)], {"X3": 50.0, "X4": 100.0, "P4": 20.0}),
+    # 30.00 paid on X3, then 50.00 refunded naming X3: X3 reopens in full and the
+    # 20.00 refunded above the 30.00 is a debit.
+    (
+        [
+            payment("P1", 30.0, "2025-01-20", "X3"),
+            payment("P4", -50.0, "2025-02-10", "X3"),
+        ],
+        {"X3": 50.0, "X4": 100.0, "P4": 20.0},
+    ),
+    # 50.00 paid on X3, 20.00 of it reversed: X3 reopens for 20.00.
+    (
+        [
+            payment("P1", 50.0, "2025-01-20", "X3"),
+            payment("P4", -20.0, "2025-02-10", "X3"),
+        ],
+        {"X3": 20.0, "X4": 100.0},
+    ),
+    # 180.00 unallocated settles both invoices; the 20.00 refund leaves 10.00 of
+    # unapplied credit.
+    (
+        [
+            payment("P1", 180.0, "2025-01-20", None),
+            payment("P4", -20.0, "2025-02-10", None),
+        ],
+        {},
+    ),
+]
+REFUND_IDS = [
+    "refund-naming-invoice",
+    "refund-naming-nothing",
+    "refund-above-payment",
+    "reversal-reopens",
+    "refund-from-credit",
+]
+
+
+@pytest.mark.parametrize(("payments", "open_amounts"), REFUND_CASES, ids=REFUND_IDS)
+def test_refunds_lose_no_money(
+    load_ledger, data_quality_warnings, payments, open_amounts
+) -> None:
+    ws = load_ledger(invoices=REFUND_INVOICES, payments=payments)
+    if "P4" in open_amounts:
+        with data_quality_warnings() as messages:
+            features = compute_features(ws, date(2025, 3, 1), Config())
+        assert len(messages) == 1
+        assert "account A owes 20.00 after negative payments P4" in messages[0]
+        assert "open item P4 due 2025-02-10" in messages[0]
+    else:
+        features = compute_features(ws, date(2025, 3, 1), Config())
+
+    items = features.open_items.set_index("invoice_id")
+    account = features.accounts.set_index("account_id").loc["A"]
+    assert items["open_amount"].to_dict() == pytest.approx(open_amounts)
+    invoiced = sum(row["amount"] for row in REFUND_INVOICES)
+    paid = sum(row["amount"] for row in payments)
+    balance = account["open_balance"] if open_amounts else 0.0
+    unapplied = account["unapplied_credit"]
+    assert balance - (0.0 if pd.isna(unapplied) else unapplied) == pytest.approx(
+        invoiced - paid
+    )
+
+
+def test_refund_debit_ages_from_refund_date(load_ledger, data_quality_warnings):
+    ws = load_ledger(
+        invoices=REFUND_INVOICES, payments=[payment("P4", -20.0, "2025-02-10", "X3")]
+    )
+    with data_quality_warnings():
+        features = compute_features(ws, date(2025, 3, 1), Config())
+
+    debit = features.open_items.set_index("invoice_id").loc["P4"]
+    account = features.accounts.set_index("account_id").loc["A"]
+    assert debit["days_past_due"] == 19
+    assert debit["bucket"] == "1_30"
+    assert debit["due_date"] == pd.Timestamp("2025-02-10")
+    assert account["open_balance"] == pytest.approx(170.0)
+    assert account["aging_1_30"] == pytest.approx(170.0)
+    assert account["n_open"] == 3

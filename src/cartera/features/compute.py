@@ -24,9 +24,10 @@ from cartera.features.ledger import (
     allocation_expr,
     directed_totals_expr,
     pool_events_expr,
+    refund_debits_expr,
     unapplied_credit_expr,
 )
-from cartera.features.references import warn_reference_problems
+from cartera.features.references import MAX_NAMED, warn_reference_problems
 from cartera.schema import MONEY_PRECISION
 
 if TYPE_CHECKING:
@@ -104,7 +105,8 @@ def compute_features(ws: Workspace, as_of: date, config: Config) -> Features:
     DataQualityWarning
         A payment or credit note names an invoice that is missing, belongs to
         another account or currency, or is issued after the document's date
-        (:mod:`cartera.features.references`).
+        (:mod:`cartera.features.references`), or negative payments exceed what
+        an account paid and leave a debit (:func:`warn_refund_debits`).
     """
     with _money_in_range(ws.minor_units):
         return _compute_features(ws, as_of, config)
@@ -146,6 +148,7 @@ def _compute_features(ws: Workspace, as_of: date, config: Config) -> Features:
         events = stack.enter_context(
             ws.materialized(pool_events_expr(inputs, directed))
         )
+        warn_refund_debits(inputs, events)
         allocation = allocation_expr(inputs, config.ageing, events, directed)
         allocated = stack.enter_context(ws.materialized(allocation))
         unapplied = unapplied_credit_expr(events, allocated)
@@ -165,6 +168,43 @@ def _compute_features(ws: Workspace, as_of: date, config: Config) -> Features:
     )
     return Features(
         accounts_frame, open_frame, settled_frame, plan.reporting, plan.rates
+    )
+
+
+def warn_refund_debits(inputs: LedgerInputs, events: ir.Table) -> None:
+    """Warn once when refunds above what accounts paid became debits.
+
+    Warns
+    -----
+    DataQualityWarning
+        Names up to :data:`MAX_NAMED` accounts, their negative payments, the
+        debit and the open item that carries it
+        (:func:`cartera.features.ledger.refund_debits_expr`).
+    """
+    import warnings
+
+    from cartera.errors import DataQualityWarning
+
+    debits = refund_debits_expr(inputs, events)
+    count = int(debits.count().to_pyarrow().as_py())
+    if not count:
+        return
+    rows = debits.order_by("account_id", "currency").limit(MAX_NAMED).to_pandas()
+    named = "; ".join(
+        f"account {row.account_id} owes {row.debit}"
+        f"{'' if row.currency == UNNAMED else ' ' + str(row.currency)} "
+        f"after negative payments {row.refunds}, as open item {row.doc_id} "
+        f"due {row.doc_date:%Y-%m-%d}"
+        for row in rows.itertuples()
+    )
+    more = f", and {count - len(rows)} more" if count > len(rows) else ""
+    warnings.warn(
+        f"{count} account(s) got negative payments (refunds or reversals) above "
+        f"the payments and credit they had left to reverse, so each difference "
+        f"is a debit, an open item named after the latest negative payment: "
+        f"{named}{more}",
+        DataQualityWarning,
+        stacklevel=3,
     )
 
 

@@ -17,7 +17,15 @@ Rules:
    which settles that account's open invoices of that currency oldest first (by
    due date, then issue date, then invoice id). What is left of the pool is
    unapplied credit, reported per account and never netted into the buckets.
-5. Days past due are ``as_of - due_date`` in calendar days. An invoice due on the
+5. A negative payment is a refund or a reversal of money the account paid.
+   Naming an invoice, it first reverses the documents directed at that invoice,
+   which reopens it (rule 3 nets them). What it cannot reverse there, or all of
+   it when it names no invoice, joins the pool of rule 4 and reduces what the
+   pool settles. When the pool of an account and currency is negative, more was
+   refunded than the account paid, and that amount is a debit the account owes:
+   an open item named after the account's latest negative payment, issued and
+   due on that payment's date, so it counts in the open balance and ageing.
+6. Days past due are ``as_of - due_date`` in calendar days. An invoice due on the
    as-of date is 0 days past due and ``current``, not overdue. The overdue
    buckets have the upper bounds of ``ageing.bounds`` and the last is open-ended.
 
@@ -31,8 +39,8 @@ total reaches the invoice's place in the oldest-first queue. It is never earlier
 than the issue date, because a prepayment cannot settle an invoice before the
 invoice exists.
 
-NOTE: a negative pool (refunds above payments) settles nothing and is not reported
-as a debit. It shows only as a lower ``unapplied_credit``.
+NOTE: a refund debit takes the payment's id as its ``invoice_id``, so a payment id
+that is also an invoice id of the same account shows up twice among open items.
 """
 
 from __future__ import annotations
@@ -142,7 +150,7 @@ def allocation_expr(
 
     items = _with_pool_dates(items, events)
     days = as_of.delta(items.due_date, unit="day")
-    return items.select(
+    allocated = items.select(
         "invoice_id",
         "account_id",
         "currency",
@@ -156,6 +164,61 @@ def allocation_expr(
         settled_date=_settled_date(items),
         days_past_due=days,
         bucket=bucket_expr(days, ageing),
+    )
+
+    # Rule 5: refunds above the pool are debits, open from the refund's date.
+    debits = refund_debits_expr(inputs, events)
+    debit_days = as_of.delta(debits.doc_date, unit="day")
+    debit_items = debits.select(
+        invoice_id=debits.doc_id,
+        account_id=debits.account_id,
+        currency=debits.currency,
+        issue_date=debits.doc_date,
+        due_date=debits.doc_date,
+        amount=debits.debit,
+        disputed=ibis.null(allocated.disputed.type()),
+        directed_applied=zero,
+        pool_applied=zero,
+        open_amount=debits.debit,
+        settled_date=ibis.null("date"),
+        days_past_due=debit_days.cast(allocated.days_past_due.type()),
+        bucket=bucket_expr(debit_days, ageing),
+    )
+    return allocated.union(debit_items)
+
+
+def refund_debits_expr(inputs: LedgerInputs, events: ir.Table) -> ir.Table:
+    """Return the debits that refunds above the pool leave (rule 5).
+
+    Returns
+    -------
+    ibis.Table
+        One row per account and currency whose pool is negative: ``account_id,
+        currency``, ``doc_id`` and ``doc_date`` of its latest negative payment,
+        ``refunds`` (the ids of all its negative payments, joined with ``", "``)
+        and ``debit``, the amount owed, in that currency.
+    """
+    money = dt.Decimal(18, inputs.minor_units)
+    pools = events.group_by(POOL_KEYS).agg(pool=events.value.sum())
+    short = pools.filter(pools.pool < 0)
+    applications = inputs.applications
+    refunds = applications.filter((applications.kind == 1) & (applications.value < 0))
+    latest_first = ibis.window(
+        group_by=POOL_KEYS,
+        order_by=[ibis.desc(refunds.doc_date), ibis.desc(refunds.doc_id)],
+    )
+    refunds = refunds.mutate(
+        position=ibis.row_number().over(latest_first),
+        refunds=refunds.doc_id.group_concat(", ").over(ibis.window(group_by=POOL_KEYS)),
+    )
+    latest = refunds.filter(refunds.position == 0)
+    joined = short.join(latest, list(POOL_KEYS))
+    return joined.select(
+        *POOL_KEYS,
+        doc_id=joined.doc_id,
+        doc_date=joined.doc_date,
+        refunds=joined.refunds,
+        debit=(-joined.pool).cast(money),
     )
 
 
@@ -173,7 +236,7 @@ def unapplied_credit_expr(events: ir.Table, allocation: ir.Table) -> ir.Table:
 
 
 def bucket_expr(days: ir.IntegerValue, ageing: AgeingConfig) -> ir.StringValue:
-    """Return the ageing bucket name of ``days`` past due (rule 5)."""
+    """Return the ageing bucket name of ``days`` past due (rule 6)."""
     names = ageing.bucket_names()
     branches = [(days <= 0, names[0])]
     branches += [
