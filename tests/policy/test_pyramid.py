@@ -97,6 +97,18 @@ def test_equal_scores_break_ties_by_account_id():
     assert result.set_index(ids).loc["a", "tier"] == 1
 
 
+def test_equal_scores_break_ties_by_exact_score():
+    # Rounded to cents, leads scoring p_convert 0.806 and 0.814 both score 0.81.
+    scores, ids = _ranked([0.81, 0.81, 0.81, 0.80], ["a", "b", "c", "d"])
+    exact = pd.Series([0.806, 0.814, 0.806, 0.804], index=scores.index)
+
+    result = assign_tiers(scores, ids, TierSizes(1, 1, 2, "shares"), tie_break=exact)
+
+    ranks = result.set_index(ids)["rank"].to_dict()
+    assert ranks == {"b": 1, "a": 2, "c": 3, "d": 4}
+    assert result.set_index(ids).loc["b", "tier"] == 1
+
+
 def test_tiers_follow_scores_without_history():
     scores, ids = _ranked([1.0, 9.0, 5.0, 7.0, 3.0, 2.0])
 

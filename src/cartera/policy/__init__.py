@@ -21,7 +21,7 @@ from cartera.policy._text import check_lang
 from cartera.policy.answers import build_answers, render_answers
 from cartera.policy.pyramid import TierSizes, assign_tiers, tier_sizes
 from cartera.policy.rfm import score_rfm
-from cartera.policy.score import score_accounts
+from cartera.policy.score import EXACT_SCORE, score_accounts
 from cartera.policy.segments import (
     ClusterResult,
     attribute_segments,
@@ -203,6 +203,7 @@ def apply_policy(
         lang=lang,
         minor_units=config.money.minor_units,
     )
+    exact_score = scores.pop(EXACT_SCORE)
     sizes = tier_sizes(len(accounts), config.pyramid, config.capacity)
     previous_tier = _previous_tier(accounts, previous)
     tiers = assign_tiers(
@@ -211,6 +212,7 @@ def apply_policy(
         sizes,
         previous=previous_tier.astype("float64"),
         margin_share=config.pyramid.hysteresis_margin,
+        tie_break=exact_score,
     )
     segment_columns, collapsed, clusters = _segment(accounts, config, lang)
 

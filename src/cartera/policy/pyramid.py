@@ -2,8 +2,10 @@
 
 Business rules:
 
-1. Accounts are ranked by priority score, highest first; equal scores are
-   ordered by ``account_id`` so the same data always gives the same ranking.
+1. Accounts are ranked by priority score, highest first. Equal scores are
+   ordered by the optional tie-break, highest first (the unrounded score, when
+   the score is rounded to cents), then by ``account_id``, so the same data
+   always gives the same ranking.
 2. By shares (``[pyramid] shares``, default 10/30/60 %), tier 1 gets
    ``round(n * s1)`` accounts, and at least one when there are three or more.
    Tiers 1 and 2 together get ``round(n * (s1 + s2))``, and tier 3 the rest.
@@ -22,8 +24,7 @@ Business rules:
    boundaries by the margin. The margin is on ranks, not scores, because
    scores are heavy-tailed: a share of the score range would be set by the
    largest accounts and freeze everyone else in place.
-6. The final rank orders accounts by tier, then by score, then by
-   ``account_id``.
+6. The final rank orders accounts by tier, then as rule 1 does.
 """
 
 from __future__ import annotations
@@ -117,14 +118,32 @@ def tier_sizes(n: int, pyramid: PyramidConfig, capacity: CapacityConfig) -> Tier
     return sizes_by_shares(n, pyramid.shares)
 
 
-def rank_order(scores: pd.Series, ids: pd.Series) -> np.ndarray:
-    """Return positions ordered by score (highest first), then ``account_id``."""
-    return np.lexsort((ids.astype(str).to_numpy(), -scores.to_numpy(dtype=float)))
+def _rank_keys(
+    scores: pd.Series, ids: pd.Series, tie_break: pd.Series | None
+) -> list[np.ndarray]:
+    """Return :func:`numpy.lexsort` keys of rule 1, least significant first."""
+    keys = [ids.astype(str).to_numpy()]
+    if tie_break is not None:
+        keys.append(-tie_break.to_numpy(dtype=float))
+    keys.append(-scores.to_numpy(dtype=float))
+    return keys
 
 
-def raw_tiers(scores: pd.Series, ids: pd.Series, sizes: TierSizes) -> pd.Series:
+def rank_order(
+    scores: pd.Series, ids: pd.Series, tie_break: pd.Series | None = None
+) -> np.ndarray:
+    """Return positions in the order of rule 1: score, ``tie_break``, id."""
+    return np.lexsort(_rank_keys(scores, ids, tie_break))
+
+
+def raw_tiers(
+    scores: pd.Series,
+    ids: pd.Series,
+    sizes: TierSizes,
+    tie_break: pd.Series | None = None,
+) -> pd.Series:
     """Assign tiers by position in the ranking, before hysteresis (rules 1-4)."""
-    order = rank_order(scores, ids)
+    order = rank_order(scores, ids, tie_break)
     tiers = np.empty(len(scores), dtype="int64")
     tiers[order[: sizes.tier1]] = 1
     tiers[order[sizes.tier1 : sizes.tier1 + sizes.tier2]] = 2
@@ -182,8 +201,12 @@ def assign_tiers(
     *,
     previous: pd.Series | None = None,
     margin_share: float = 0.0,
+    tie_break: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Rank accounts and cut the ranking into tiers (rules 1-6).
+
+    ``tie_break`` orders equal scores before ``account_id`` does, such as the
+    unrounded score of accounts whose rounded scores are equal.
 
     Returns
     -------
@@ -191,15 +214,14 @@ def assign_tiers(
         Indexed like ``scores``: ``rank`` (1 = work first), ``tier`` and
         ``raw_tier`` (the tier before hysteresis).
     """
-    raw = raw_tiers(scores, ids, sizes)
+    raw = raw_tiers(scores, ids, sizes, tie_break)
     tiers = raw
     if previous is not None and previous.notna().any():
         position = np.empty(len(scores), dtype=float)
-        position[rank_order(scores, ids)] = np.arange(len(scores)) / len(scores)
+        order = rank_order(scores, ids, tie_break)
+        position[order] = np.arange(len(scores)) / len(scores)
         tiers = apply_hysteresis(position, raw, previous, sizes, margin_share)
-    order = np.lexsort(
-        (ids.astype(str).to_numpy(), -scores.to_numpy(dtype=float), tiers.to_numpy())
-    )
+    order = np.lexsort([*_rank_keys(scores, ids, tie_break), tiers.to_numpy()])
     rank = np.empty(len(scores), dtype="int64")
     rank[order] = np.arange(1, len(scores) + 1)
     moved = int((tiers != raw).sum())

@@ -56,6 +56,10 @@ BUCKET_DAYS = {
     "aging_over_90": 120.0,
 }
 MAX_REASONS = 3
+# The score before rounding, which orders accounts whose rounded scores are
+# equal. Leads without a first-year value score p_convert, a share that cents
+# would cut to two decimals.
+EXACT_SCORE = "priority_score_exact"
 SCORE_COLUMNS = (
     "growth_value",
     "collection_value",
@@ -233,8 +237,8 @@ def score_accounts(
     Returns
     -------
     tuple
-        A frame indexed like ``accounts`` with :data:`SCORE_COLUMNS`, and the
-        expected cash of each open item.
+        A frame indexed like ``accounts`` with :data:`SCORE_COLUMNS` and
+        :data:`EXACT_SCORE`, and the expected cash of each open item.
     """
     growth = growth_value(accounts, priority, margin)
     collection, per_item = collection_value(
@@ -244,23 +248,24 @@ def score_accounts(
         minor_units=minor_units,
     )
     prospect = prospect_value(accounts)
+    exact_score = _weighted(priority, growth, collection, prospect)
+    score = exact_score
     if minor_units is not None:
+        exact_collection, _ = collection_value(
+            accounts, open_items, priority.collection_half_life_days
+        )
+        exact_score = _weighted(priority, growth, exact_collection, prospect)
         growth = growth.round(minor_units)
         prospect = prospect.round(minor_units)
-    score = (
-        priority.growth_weight * growth
-        + priority.collection_weight * collection
-        + priority.prospect_weight * prospect
-    )
-    if minor_units is not None:
         # Sums of rounded floats carry noise below the last decimal.
-        score = score.round(minor_units)
+        score = _weighted(priority, growth, collection, prospect).round(minor_units)
     scores = pd.DataFrame(
         {
             "growth_value": growth,
             "collection_value": collection,
             "prospect_value": prospect,
             "priority_score": score,
+            EXACT_SCORE: exact_score,
         },
         index=accounts.index,
     )
@@ -268,6 +273,20 @@ def score_accounts(
     scores["reasons"] = build_reasons(accounts, scores, lang, model_growth=model_growth)
     logger.info("scored %d accounts", len(accounts))
     return scores, per_item
+
+
+def _weighted(
+    priority: PriorityConfig,
+    growth: pd.Series,
+    collection: pd.Series,
+    prospect: pd.Series,
+) -> pd.Series:
+    """Return the weighted sum of rule 5."""
+    return (
+        priority.growth_weight * growth
+        + priority.collection_weight * collection
+        + priority.prospect_weight * prospect
+    )
 
 
 def _days_ago(days: float, lang: str) -> str:
