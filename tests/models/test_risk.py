@@ -293,11 +293,11 @@ def test_class_probabilities_add_up(small_ledger: pd.DataFrame) -> None:
     assert (scored["expected_days_late"] >= 0).all()
 
 
-# Hand-worked: class means 0, 10, 45 and 90 days late. Item "b" is 2 days past
-# due, so on_time is out: 0.3 and 0.1 renormalise to 0.75 and 0.25, and it
-# expects 0.75 * 10 + 0.25 * 45 = 18.75 days late. Item "c" is 45 days past due,
-# so only 31_60 and over_60 remain. Item "d", 70 days past due, had all its
-# mass on on_time, so over_60 takes it all and 90 > 70 days are expected.
+# Hand-worked: class means 0, 10, 45 and 90 days late. The item 2 days past
+# due cannot be on time, so 0.3 and 0.1 renormalise to 0.75 and 0.25, and it
+# expects 0.75 * 10 + 0.25 * 45 = 18.75 days late. The item 45 days past due can
+# only end 31_60 or over_60. The item 70 days past due had all its mass on
+# on_time, so over_60 takes it all and 90 > 70 days are expected.
 _CLASS_MEANS = np.array([0.0, 10.0, 45.0, 90.0])
 
 

@@ -40,7 +40,7 @@ than the issue date, because a prepayment cannot settle an invoice before the
 invoice exists.
 
 NOTE: a refund debit takes the payment's id as its ``invoice_id``, so a payment id
-that is also an invoice id of the same account shows up twice among open items.
+that is also an invoice id appears twice among the open items.
 """
 
 from __future__ import annotations

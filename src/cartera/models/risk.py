@@ -15,7 +15,7 @@ Rules:
 5. Attribute columns go through the leakage guard (:mod:`cartera.models.leakage`)
    before training. Settlement fields are never features.
 6. An item still open and already past due on the as-of date is late by rule 1,
-   whatever the model says: :func:`mark_past_due` sets its ``p_late`` to 1,
+   whatever the model predicts: :func:`mark_past_due` sets its ``p_late`` to 1,
    keeps the model's probability in ``p_late_model`` and limits its lateness
    class to the classes its days past due still allow.
 
@@ -469,11 +469,12 @@ def mark_past_due(
     Returns
     -------
     pandas.DataFrame
-        A copy of ``scores`` with ``p_late_model``, the model's probability, and
-        for each item more than 0 days past due: ``p_late`` 1, class
-        probabilities renormalised over the late classes it can still reach (the
-        class of its days past due and later ones), the likeliest of them as
-        ``lateness_class``, and ``expected_days_late`` at least its days past due.
+        A copy of ``scores`` with ``p_late_model``, the model's probability.
+        Each item more than 0 days past due gets ``p_late`` 1 and class
+        probabilities renormalised over the classes it can still reach (the
+        class of its days past due and later ones). The likeliest of these is
+        its ``lateness_class``, and its ``expected_days_late`` is at least its
+        days past due.
     """
     out = scores.copy()
     position = list(out.columns).index("p_late") + 1
