@@ -271,8 +271,9 @@ def test_fallback_uses_segment_rates(make_ledger) -> None:  # type: ignore[no-un
     assert n1["hist_mean_days_late"] == pytest.approx(100 / 27)
 
 
-def test_class_probabilities_add_up(small_ledger: pd.DataFrame) -> None:
-    invoices = pd.concat(
+def _twelve_copies(small_ledger: pd.DataFrame) -> pd.DataFrame:
+    """Return 12 renamed copies of the small ledger, enough rows to fit."""
+    return pd.concat(
         [
             small_ledger.assign(
                 invoice_id=small_ledger["invoice_id"] + f"-{k}",
@@ -282,6 +283,10 @@ def test_class_probabilities_add_up(small_ledger: pd.DataFrame) -> None:
         ],
         ignore_index=True,
     )
+
+
+def test_class_probabilities_add_up(small_ledger: pd.DataFrame) -> None:
+    invoices = _twelve_copies(small_ledger)
     model = fit_quietly(invoices, date(2024, 5, 1))
     scored = model.predict(invoices)
     columns = [f"p_{name}" for name in LATENESS_CLASSES]
@@ -343,16 +348,7 @@ def test_mark_past_due_hand_worked(
 def test_open_past_due_items_are_late(small_ledger: pd.DataFrame) -> None:
     # Copies of two hand-made accounts. Invoice i3 (due 2024-03-02) is still
     # open on 2024-05-01, 60 days past due; the others are settled.
-    invoices = pd.concat(
-        [
-            small_ledger.assign(
-                invoice_id=small_ledger["invoice_id"] + f"-{k}",
-                account_id=small_ledger["account_id"] + f"-{k}",
-            )
-            for k in range(12)
-        ],
-        ignore_index=True,
-    )
+    invoices = _twelve_copies(small_ledger)
     as_of = date(2024, 5, 1)
     model = fit_quietly(invoices, as_of)
     is_open = invoices["paid_date"].isna()
