@@ -615,6 +615,29 @@ def test_leads_unknown_exclude_stops_run(tmp_path: Path) -> None:
     assert "[conversion] exclude of the configuration" in str(raised.value.hint)
 
 
+def test_leads_exclude_by_header_name(
+    demo_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    invoices, payments = demo_files
+    leads = _leads_file(tmp_path, open_share=0.3)
+    text = leads.read_text(encoding="utf-8")
+    leads.write_text(text.replace("lead_id,", "Prospect ID,", 1), encoding="utf-8")
+    options = RunOptions(
+        out=tmp_path / "out",
+        inputs={"invoices": invoices, "payments": payments, "leads": leads},
+        report=False,
+    )
+    config = Config.model_validate(
+        {
+            "money": {"reporting_currency": "EUR", "rates": {"EUR": 1.0, "USD": 0.92}},
+            "conversion": {"exclude": ["Prospect ID"]},
+        }
+    )
+    result = prioritize(options, config)
+    assert not [note for note in result.run["notes"] if "leads not scored" in note]
+    assert result.accounts["is_prospect"].fillna(False).astype(bool).any()
+
+
 @pytest.mark.parametrize(
     "failing",
     ["cartera.features.compute_features", "cartera.report.workbook.write_workbook"],

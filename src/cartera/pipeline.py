@@ -591,16 +591,17 @@ def _score_leads(
         return None
     from cartera.models.conversion import check_exclude
 
-    settings = config.conversion
     leads = loaded["leads"].frame
     # Checked here because the model's errors below become notes. A misspelt
     # name must stop the run, or the follow-up field stays in the model.
-    check_exclude(
+    excluded = check_exclude(
         leads.columns,
-        settings.exclude,
+        config.conversion.exclude,
         table=str(loaded["leads"].path),
         setting="[conversion] exclude of the configuration",
+        headers=loaded["leads"].renamed_columns(),
     )
+    settings = config.conversion.model_copy(update={"exclude": excluded})
     known_count = (
         0 if "converted" not in leads.columns else leads["converted"].notna().sum()
     )
