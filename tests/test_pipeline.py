@@ -125,6 +125,16 @@ def test_spanish_cluster_descriptions(
     assert rfm.loc["champions", "name"] == "campeones"
 
 
+def test_spanish_run_records_language(demo_run_es: tuple[RunResult, Path]) -> None:
+    _, folder = demo_run_es
+    run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert run["lang"] == "es"
+    assert run["config"]["report"]["lang"] == "es"
+    assert "&quot;lang&quot;: &quot;en&quot;" not in page
+    assert "<dt>Lectura de entradas</dt>" in page
+
+
 def test_spanish_workbook_headers(demo_run_es: tuple[RunResult, Path]) -> None:
     from openpyxl import load_workbook
 

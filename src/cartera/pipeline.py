@@ -328,6 +328,11 @@ def _prioritize(
     from cartera.features import compute_features
     from cartera.io import REJECT_COLUMNS
 
+    # The language of the run wins over the configured one, so the recorded
+    # configuration states the language the outputs are written in.
+    if config.report.lang != options.lang:
+        report = config.report.model_copy(update={"lang": options.lang})
+        config = config.model_copy(update={"report": report})
     notify = step or (lambda _name: None)
     timer = _Timer()
 
