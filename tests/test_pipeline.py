@@ -645,3 +645,43 @@ def test_failed_run_keeps_earlier_outputs(
 
     assert {path.name: path.read_bytes() for path in out.iterdir()} == before
     assert "accounts.csv" in before
+
+
+def test_workspace_run_ranks_only_its_inputs(tmp_path: Path) -> None:
+    workspace = tmp_path / "ws.duckdb"
+    transactions = tmp_path / "transactions.csv"
+    transactions.write_text(
+        "account_id,date,amount\nT1,2025-01-05,40.00\nT2,2025-02-07,60.00\n",
+        encoding="utf-8",
+    )
+    invoices = tmp_path / "invoices.csv"
+    invoices.write_text(
+        "invoice_id,account_id,issue_date,due_date,amount\n"
+        "I1,A,2025-01-10,2025-02-09,100.00\n",
+        encoding="utf-8",
+    )
+    first = RunOptions(
+        out=tmp_path / "first",
+        inputs={"transactions": transactions, "invoices": invoices},
+        as_of=date(2025, 3, 31),
+        workspace=workspace,
+        report=False,
+    )
+    second = RunOptions(
+        out=tmp_path / "second",
+        inputs={"invoices": invoices},
+        as_of=date(2025, 4, 30),
+        workspace=workspace,
+        report=False,
+    )
+
+    assert set(prioritize(first, Config()).accounts["account_id"]) == {"A", "T1", "T2"}
+    result = prioritize(second, Config())
+
+    assert result.accounts["account_id"].tolist() == ["A"]
+    assert list(result.run["inputs"]) == ["invoices"]
+    assert any(
+        "transactions table from an earlier run" in n for n in result.run["notes"]
+    )
+    # The tier history stays, so the account of both runs has a previous tier.
+    assert result.accounts["previous_tier"].notna().all()

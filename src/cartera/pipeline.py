@@ -346,9 +346,14 @@ def _prioritize(
     )
     try:
         with timer.stage("features"):
-            for table, loaded_table in loaded.items():
-                if table != "leads":
-                    workspace.load(table, loaded_table.frame)
+            given = [table for table in loaded if table != "leads"]
+            for table in workspace.drop_canonical_except(given):
+                notes.append(
+                    f"the workspace's {table} table from an earlier run was "
+                    "removed, because this run does not give it"
+                )
+            for table in given:
+                workspace.load(table, loaded[table].frame)
             features = compute_features(workspace, as_of, config)
         accounts = features.accounts
         if features.currency:
