@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -685,3 +686,71 @@ def test_workspace_run_ranks_only_its_inputs(tmp_path: Path) -> None:
     )
     # The tier history stays, so the account of both runs has a previous tier.
     assert result.accounts["previous_tier"].notna().all()
+
+
+def _purchases_file(tmp_path: Path) -> Path:
+    # Ten customers buy in the first half of 2011, five first buy after June.
+    rows = [f"C{i:02d},2011-0{1 + i % 5}-1{i % 9},{10 + i}.00" for i in range(10)]
+    rows += [f"L{i},2011-0{7 + i % 3}-0{1 + i},{20 + i}.00" for i in range(5)]
+    rows += ["C00,2011-09-01,15.00"]
+    path = tmp_path / "transactions.csv"
+    path.write_text("account_id,date,amount\n" + "\n".join(rows) + "\n", "utf-8")
+    return path
+
+
+def _typo_file(tmp_path: Path) -> Path:
+    # A1's only invoice is dated the day after the as-of date.
+    rows = [
+        f"I{i},B{i},2023-1{i % 3}-0{1 + i},2023-12-3{i % 2},{100 + i}.00"
+        for i in range(9)
+    ]
+    rows += ["I9,A1,2024-01-02,2024-02-01,90000.00"]
+    path = tmp_path / "typo.csv"
+    header = "invoice_id,account_id,issue_date,due_date,amount\n"
+    path.write_text(header + "\n".join(rows) + "\n", "utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("table", "write", "as_of", "later", "tiers"),
+    [
+        (
+            "transactions",
+            _purchases_file,
+            date(2011, 6, 30),
+            {f"L{i}" for i in range(5)},
+            {1: 1, 2: 3, 3: 7},
+        ),
+        ("invoices", _typo_file, date(2024, 1, 1), {"A1"}, {1: 1, 2: 3, 3: 6}),
+    ],
+    ids=["purchases-after-as-of", "invoice-after-as-of"],
+)
+def test_accounts_first_seen_later_unranked(
+    tmp_path: Path,
+    table: str,
+    write: Callable[[Path], Path],
+    as_of: date,
+    later: set[str],
+    tiers: dict[int, int],
+) -> None:
+    path = write(tmp_path)
+    listed = tmp_path / "accounts.csv"
+    listed.write_text("account_id\nNODOCS\n", encoding="utf-8")
+    options = RunOptions(
+        out=tmp_path / "out",
+        inputs={table: path, "accounts": listed},
+        as_of=as_of,
+        report=False,
+    )
+    result = prioritize(options, Config())
+
+    ranked = set(result.accounts["account_id"])
+    assert not ranked & later
+    # An account with no document at all is still ranked.
+    assert "NODOCS" in ranked
+    assert result.accounts["tier"].value_counts().to_dict() == tiers
+    per_kind = result.segments.groupby("segment_kind")["accounts"].sum()
+    for kind, total in per_kind.items():
+        assert total == len(ranked), kind
+    note = f"{len(later)} accounts whose first document is dated after"
+    assert any(note in text for text in result.run["notes"])

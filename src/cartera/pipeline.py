@@ -5,6 +5,7 @@ Stages, in order, each timed into ``run.json``:
 1. Read every given file into its canonical table; rejected rows go to
    ``rejects.csv`` and every input reports rows read = accepted + rejected.
 2. Load the tables into the workspace and compute features as of the date.
+   Accounts whose every document is dated after it are not ranked.
 3. Fit the value models on purchases, the late-payment model on settled invoices,
    and the conversion model on leads with a known outcome, when each has data.
    A model that cannot be fitted is reported in ``run.json`` and skipped; the
@@ -268,6 +269,56 @@ def check_as_of(loaded: dict[str, LoadResult], as_of: date) -> None:
         )
 
 
+# The date of each table's documents: an account is first seen on the earliest.
+DOCUMENT_DATE = {
+    "invoices": "issue_date",
+    "payments": "payment_date",
+    "transactions": "date",
+}
+
+
+def accounts_first_seen_after(loaded: dict[str, LoadResult], as_of: date) -> set[str]:
+    """Return the accounts whose every document is dated after ``as_of``.
+
+    Documents are invoices and credit notes (by issue date), payments and
+    transactions. Accounts with no document at all, such as those listed only
+    in the ``accounts`` table, are not returned.
+    """
+    import pandas as pd
+
+    seen: set[str] = set()
+    seen_by_as_of: set[str] = set()
+    for table, column in DOCUMENT_DATE.items():
+        if table not in loaded:
+            continue
+        frame = loaded[table].frame
+        ids = frame["account_id"].dropna().astype(str)
+        seen.update(ids)
+        by_as_of = frame.loc[ids.index, column] <= pd.Timestamp(as_of)
+        seen_by_as_of.update(ids[by_as_of.fillna(False).astype(bool)])
+    return seen - seen_by_as_of
+
+
+def _documented_by(
+    accounts: pd.DataFrame,
+    loaded: dict[str, LoadResult],
+    as_of: date,
+    notes: list[str],
+) -> pd.DataFrame:
+    """Drop the accounts first seen after ``as_of``, which cannot be ranked yet.
+
+    Their features are empty, so they would take tier places with a score of 0.
+    """
+    later = accounts_first_seen_after(loaded, as_of)
+    dropped = accounts["account_id"].isin(later)
+    if dropped.any():
+        notes.append(
+            f"{int(dropped.sum())} accounts whose first document is dated after "
+            f"the as-of date {as_of} are not ranked"
+        )
+    return accounts.loc[~dropped].reset_index(drop=True)
+
+
 def prioritize(
     options: RunOptions, config: Config, step: Step | None = None
 ) -> RunResult:
@@ -355,7 +406,7 @@ def _prioritize(
             for table in given:
                 workspace.load(table, loaded[table].frame)
             features = compute_features(workspace, as_of, config)
-        accounts = features.accounts
+        accounts = _documented_by(features.accounts, loaded, as_of, notes)
         if features.currency:
             # Balances are in the reporting currency, whatever the account's own.
             accounts.insert(1, "balance_currency", features.currency)
