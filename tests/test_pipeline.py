@@ -754,3 +754,33 @@ def test_accounts_first_seen_later_unranked(
         assert total == len(ranked), kind
     note = f"{len(later)} accounts whose first document is dated after"
     assert any(note in text for text in result.run["notes"])
+
+
+@pytest.mark.parametrize(
+    ("as_of", "warned"),
+    [
+        (date(2031, 6, 30), True),
+        (date(2015, 1, 10), True),
+        (date(2015, 1, 9), False),
+    ],
+    ids=["years-later", "367-days", "366-days"],
+)
+def test_far_as_of_is_noted(tmp_path: Path, as_of: date, warned: bool) -> None:
+    ledger = tmp_path / "invoices.csv"
+    ledger.write_text(
+        "invoice_id,account_id,issue_date,due_date,amount,paid_date\n"
+        "I1,A,2013-11-01,2013-12-01,100.00,2013-12-20\n"
+        "I2,B,2013-12-02,2014-01-01,250.00,2014-01-08\n",
+        encoding="utf-8",
+    )
+    options = RunOptions(
+        out=tmp_path / "out", inputs={"invoices": ledger}, as_of=as_of, report=False
+    )
+    result = prioritize(options, Config())
+
+    message = f"the as-of date {as_of} is"
+    notes = [note for note in result.run["notes"] if message in note]
+    assert bool(notes) is warned
+    if warned:
+        assert "latest document date, 2014-01-08" in notes[0]
+        assert notes[0] in result.answers_md

@@ -139,6 +139,9 @@ ROW_NAMES = {
 # A default as-of date this many days after the 99th percentile of the
 # document dates is taken for a typo, such as 2099 in a 2025 ledger.
 OUTLIER_GAP_DAYS = 366
+# An as-of date this many days after the latest document date is taken for a
+# typo, such as 2031 for 2013.
+FAR_AS_OF_DAYS = 366
 # Outlying documents named in the warning. The warning counts the others.
 OUTLIERS_NAMED = 3
 
@@ -249,14 +252,36 @@ def warn_outlying_dates(loaded: dict[str, LoadResult]) -> None:
 
 
 def check_as_of(loaded: dict[str, LoadResult], as_of: date) -> None:
-    """Raise an InputError when ``as_of`` is before every document date.
+    """Check ``as_of`` against the document dates of the inputs.
 
-    Nothing is issued, paid or bought by then, so every score would be 0 and
-    the tiers would follow the order of the account ids.
+    Before every document date nothing is issued, paid or bought, so every
+    score would be 0 and the tiers would follow the order of the account ids.
+    Long after the latest one, every score is also 0 and every account looks
+    lapsed, which a typed year such as 2031 for 2013 does.
+
+    Raises
+    ------
+    InputError
+        ``as_of`` is before the first document date.
+
+    Warns
+    -----
+    DataQualityWarning
+        ``as_of`` is more than :data:`FAR_AS_OF_DAYS` days after the latest
+        document date.
     """
     dates = document_dates(loaded)
     if dates.empty:
         return
+    latest: date = dates["date"].max().date()
+    if (as_of - latest).days > FAR_AS_OF_DAYS:
+        warnings.warn(
+            f"the as-of date {as_of} is {(as_of - latest).days} days after the "
+            f"latest document date, {latest}, so every account looks lapsed and "
+            "scores 0; check the --as-of date",
+            DataQualityWarning,
+            stacklevel=2,
+        )
     first = dates.sort_values("date", kind="stable").iloc[0]
     first_date: date = first["date"].date()
     if as_of < first_date:
