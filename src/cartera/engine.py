@@ -116,7 +116,7 @@ class Workspace:
         }
 
     def drop_canonical_except(self, keep: Collection[str]) -> list[str]:
-        """Drop the canonical tables not named in ``keep``; return their names.
+        """Drop the canonical tables not named in ``keep`` and return their names.
 
         A workspace file keeps the tables of earlier runs. A run drops those it
         does not give, so it ranks only its own inputs. Other tables, such as

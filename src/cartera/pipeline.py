@@ -256,8 +256,8 @@ def check_as_of(loaded: dict[str, LoadResult], as_of: date) -> None:
 
     Before every document date nothing is issued, paid or bought, so every
     score would be 0 and the tiers would follow the order of the account ids.
-    Long after the latest one, every score is also 0 and every account looks
-    lapsed, which a typed year such as 2031 for 2013 does.
+    More than a year after the latest one, the ranking sees no recent activity,
+    as when 2031 is typed for 2013.
 
     Raises
     ------
@@ -277,8 +277,8 @@ def check_as_of(loaded: dict[str, LoadResult], as_of: date) -> None:
     if (as_of - latest).days > FAR_AS_OF_DAYS:
         warnings.warn(
             f"the as-of date {as_of} is {(as_of - latest).days} days after the "
-            f"latest document date, {latest}, so every account looks lapsed and "
-            "scores 0; check the --as-of date",
+            f"latest document date, {latest}, so the ranking sees no recent activity; "
+            "check the --as-of date",
             DataQualityWarning,
             stacklevel=2,
         )
@@ -294,14 +294,6 @@ def check_as_of(loaded: dict[str, LoadResult], as_of: date) -> None:
         )
 
 
-# The date of each table's documents: an account is first seen on the earliest.
-DOCUMENT_DATE = {
-    "invoices": "issue_date",
-    "payments": "payment_date",
-    "transactions": "date",
-}
-
-
 def accounts_first_seen_after(loaded: dict[str, LoadResult], as_of: date) -> set[str]:
     """Return the accounts whose every document is dated after ``as_of``.
 
@@ -313,9 +305,11 @@ def accounts_first_seen_after(loaded: dict[str, LoadResult], as_of: date) -> set
 
     seen: set[str] = set()
     seen_by_as_of: set[str] = set()
-    for table, column in DOCUMENT_DATE.items():
+    for table, columns in DOCUMENT_DATES.items():
         if table not in loaded:
             continue
+        # An invoice is a document from its issue date, not its settlement.
+        column = columns[0]
         frame = loaded[table].frame
         ids = frame["account_id"].dropna().astype(str)
         seen.update(ids)
@@ -422,13 +416,13 @@ def _prioritize(
     )
     try:
         with timer.stage("features"):
-            given = [table for table in loaded if table != "leads"]
-            for table in workspace.drop_canonical_except(given):
+            given_tables = [table for table in loaded if table != "leads"]
+            for table in workspace.drop_canonical_except(given_tables):
                 notes.append(
                     f"the workspace's {table} table from an earlier run was "
                     "removed, because this run does not give it"
                 )
-            for table in given:
+            for table in given_tables:
                 workspace.load(table, loaded[table].frame)
             features = compute_features(workspace, as_of, config)
         accounts = _documented_by(features.accounts, loaded, as_of, notes)
