@@ -246,9 +246,11 @@ def maximize(
             stacklevel=3,
         )
     elif not converged:
+        steps = int(result.nit)
         warnings.warn(
             f"{model}: the optimiser stopped before converging after "
-            f"{int(result.nit)} iterations ({stop_reason(result.message)}), with "
+            f"{steps} iteration{'' if steps == 1 else 's'} "
+            f"({stop_reason(result.message)}), with "
             f"a largest gradient component of {np.max(np.abs(gradient)):.3g}, so "
             "the parameters may be off the maximum likelihood",
             ConvergenceWarning,
