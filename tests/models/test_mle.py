@@ -117,6 +117,6 @@ def test_stopped_fit_warning_reads_whole() -> None:
             tol=1e-12,
         )
     message = str(caught[0].message)
-    assert "stopped before converging after 1 iterations" in message
+    assert "stopped before converging after 1 iteration (" in message
     assert not message.rstrip().endswith(":")
     assert "may be off the maximum likelihood" in message
