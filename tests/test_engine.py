@@ -53,3 +53,17 @@ def test_memory_limit_is_applied():
     assert setting is not None
     assert setting[0] in ("512.0 MiB", "488.2 MiB")
     ws.close()
+
+
+def test_drop_canonical_except_keeps_others(tmp_path):
+    ws = Workspace(tmp_path / "ws.duckdb")
+    ws.load("transactions", pd.DataFrame({"account_id": ["A"], "amount": [5.0]}))
+    ws.load("invoices", pd.DataFrame({"account_id": ["B"], "amount": [7.0]}))
+    ws.con.create_table("tier_history", obj=pd.DataFrame({"tier": [1]}))
+
+    dropped = ws.drop_canonical_except(["invoices"])
+
+    assert dropped == ["transactions"]
+    assert list(ws.canonical_tables()) == ["invoices"]
+    assert "tier_history" in ws.con.list_tables()
+    ws.close()

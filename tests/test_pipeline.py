@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -213,6 +214,16 @@ def test_spanish_cluster_descriptions(
     # RFM codes stay English for scripts; their names are translated.
     rfm = segments[segments["segment_kind"] == "rfm"].set_index("segment")
     assert rfm.loc["champions", "name"] == "campeones"
+
+
+def test_spanish_run_records_language(demo_run_es: tuple[RunResult, Path]) -> None:
+    _, folder = demo_run_es
+    run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert run["lang"] == "es"
+    assert run["config"]["report"]["lang"] == "es"
+    assert "&quot;lang&quot;: &quot;en&quot;" not in page
+    assert "<dt>Lectura de entradas</dt>" in page
 
 
 def test_spanish_workbook_headers(demo_run_es: tuple[RunResult, Path]) -> None:
@@ -716,6 +727,29 @@ def test_leads_unknown_exclude_stops_run(tmp_path: Path) -> None:
     assert "[conversion] exclude of the configuration" in str(raised.value.hint)
 
 
+def test_leads_exclude_by_header_name(
+    demo_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    invoices, payments = demo_files
+    leads = _leads_file(tmp_path, open_share=0.3)
+    text = leads.read_text(encoding="utf-8")
+    leads.write_text(text.replace("lead_id,", "Prospect ID,", 1), encoding="utf-8")
+    options = RunOptions(
+        out=tmp_path / "out",
+        inputs={"invoices": invoices, "payments": payments, "leads": leads},
+        report=False,
+    )
+    config = Config.model_validate(
+        {
+            "money": {"reporting_currency": "EUR", "rates": {"EUR": 1.0, "USD": 0.92}},
+            "conversion": {"exclude": ["Prospect ID"]},
+        }
+    )
+    result = prioritize(options, config)
+    assert not [note for note in result.run["notes"] if "leads not scored" in note]
+    assert result.accounts["is_prospect"].fillna(False).astype(bool).any()
+
+
 @pytest.mark.parametrize(
     "failing",
     ["cartera.features.compute_features", "cartera.report.workbook.write_workbook"],
@@ -746,3 +780,141 @@ def test_failed_run_keeps_earlier_outputs(
 
     assert {path.name: path.read_bytes() for path in out.iterdir()} == before
     assert "accounts.csv" in before
+
+
+def test_workspace_run_ranks_only_its_inputs(tmp_path: Path) -> None:
+    workspace = tmp_path / "ws.duckdb"
+    transactions = tmp_path / "transactions.csv"
+    transactions.write_text(
+        "account_id,date,amount\nT1,2025-01-05,40.00\nT2,2025-02-07,60.00\n",
+        encoding="utf-8",
+    )
+    invoices = tmp_path / "invoices.csv"
+    invoices.write_text(
+        "invoice_id,account_id,issue_date,due_date,amount\n"
+        "I1,A,2025-01-10,2025-02-09,100.00\n",
+        encoding="utf-8",
+    )
+    first = RunOptions(
+        out=tmp_path / "first",
+        inputs={"transactions": transactions, "invoices": invoices},
+        as_of=date(2025, 3, 31),
+        workspace=workspace,
+        report=False,
+    )
+    second = RunOptions(
+        out=tmp_path / "second",
+        inputs={"invoices": invoices},
+        as_of=date(2025, 4, 30),
+        workspace=workspace,
+        report=False,
+    )
+
+    assert set(prioritize(first, Config()).accounts["account_id"]) == {"A", "T1", "T2"}
+    result = prioritize(second, Config())
+
+    assert result.accounts["account_id"].tolist() == ["A"]
+    assert list(result.run["inputs"]) == ["invoices"]
+    assert any(
+        "transactions table from an earlier run" in n for n in result.run["notes"]
+    )
+    # The tier history stays, so the account of both runs has a previous tier.
+    assert result.accounts["previous_tier"].notna().all()
+
+
+def _purchases_file(tmp_path: Path) -> Path:
+    # Ten customers buy in the first half of 2011, five first buy after June.
+    rows = [f"C{i:02d},2011-0{1 + i % 5}-1{i % 9},{10 + i}.00" for i in range(10)]
+    rows += [f"L{i},2011-0{7 + i % 3}-0{1 + i},{20 + i}.00" for i in range(5)]
+    rows += ["C00,2011-09-01,15.00"]
+    path = tmp_path / "transactions.csv"
+    path.write_text("account_id,date,amount\n" + "\n".join(rows) + "\n", "utf-8")
+    return path
+
+
+def _typo_file(tmp_path: Path) -> Path:
+    # A1's only invoice is dated the day after the as-of date.
+    rows = [
+        f"I{i},B{i},2023-1{i % 3}-0{1 + i},2023-12-3{i % 2},{100 + i}.00"
+        for i in range(9)
+    ]
+    rows += ["I9,A1,2024-01-02,2024-02-01,90000.00"]
+    path = tmp_path / "typo.csv"
+    header = "invoice_id,account_id,issue_date,due_date,amount\n"
+    path.write_text(header + "\n".join(rows) + "\n", "utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("table", "write", "as_of", "later", "tiers"),
+    [
+        (
+            "transactions",
+            _purchases_file,
+            date(2011, 6, 30),
+            {f"L{i}" for i in range(5)},
+            {1: 1, 2: 3, 3: 7},
+        ),
+        ("invoices", _typo_file, date(2024, 1, 1), {"A1"}, {1: 1, 2: 3, 3: 6}),
+    ],
+    ids=["purchases-after-as-of", "invoice-after-as-of"],
+)
+def test_accounts_first_seen_later_unranked(
+    tmp_path: Path,
+    table: str,
+    write: Callable[[Path], Path],
+    as_of: date,
+    later: set[str],
+    tiers: dict[int, int],
+) -> None:
+    path = write(tmp_path)
+    listed = tmp_path / "accounts.csv"
+    listed.write_text("account_id\nNODOCS\n", encoding="utf-8")
+    options = RunOptions(
+        out=tmp_path / "out",
+        inputs={table: path, "accounts": listed},
+        as_of=as_of,
+        report=False,
+    )
+    result = prioritize(options, Config())
+
+    ranked = set(result.accounts["account_id"])
+    assert not ranked & later
+    # An account with no document at all is still ranked.
+    assert "NODOCS" in ranked
+    assert result.accounts["tier"].value_counts().to_dict() == tiers
+    per_kind = result.segments.groupby("segment_kind")["accounts"].sum()
+    for kind, total in per_kind.items():
+        assert total == len(ranked), kind
+    note = f"{len(later)} accounts whose first document is dated after"
+    assert any(note in text for text in result.run["notes"])
+
+
+@pytest.mark.parametrize(
+    ("as_of", "warned"),
+    [
+        (date(2031, 6, 30), True),
+        (date(2015, 1, 10), True),
+        (date(2015, 1, 9), False),
+    ],
+    ids=["years-later", "367-days", "366-days"],
+)
+def test_far_as_of_is_noted(tmp_path: Path, as_of: date, warned: bool) -> None:
+    ledger = tmp_path / "invoices.csv"
+    ledger.write_text(
+        "invoice_id,account_id,issue_date,due_date,amount,paid_date\n"
+        "I1,A,2013-11-01,2013-12-01,100.00,2013-12-20\n"
+        "I2,B,2013-12-02,2014-01-01,250.00,2014-01-08\n",
+        encoding="utf-8",
+    )
+    options = RunOptions(
+        out=tmp_path / "out", inputs={"invoices": ledger}, as_of=as_of, report=False
+    )
+    result = prioritize(options, Config())
+
+    message = f"the as-of date {as_of} is"
+    notes = [note for note in result.run["notes"] if message in note]
+    assert bool(notes) is warned
+    if warned:
+        assert "latest document date, 2014-01-08" in notes[0]
+        assert notes[0] in result.answers_md

@@ -2,15 +2,16 @@
 
 Feature code is written as Ibis expressions against the tables registered here,
 so the same code can run on any backend Ibis supports. DuckDB is the default,
-in memory unless a workspace file is given, in which case tables (and the tier
-history kept by the policy layer) persist between runs.
+in memory unless a workspace file is given, in which case the tier history kept
+by the policy layer persists between runs. Each run replaces the canonical
+tables with its own inputs (:meth:`Workspace.drop_canonical_except`).
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -113,6 +114,19 @@ class Workspace:
             for name in self.con.list_tables()
             if name in TABLES
         }
+
+    def drop_canonical_except(self, keep: Collection[str]) -> list[str]:
+        """Drop the canonical tables not named in ``keep`` and return their names.
+
+        A workspace file keeps the tables of earlier runs. A run drops those it
+        does not give, so it ranks only its own inputs. Other tables, such as
+        the tier history, stay.
+        """
+        dropped = sorted(set(self.canonical_tables()) - set(keep))
+        for name in dropped:
+            self.con.drop_table(name)
+            logger.info("dropped table %s of an earlier run", name)
+        return dropped
 
     def has_table(self, name: str) -> bool:
         return name in self.con.list_tables()

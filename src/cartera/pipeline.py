@@ -5,6 +5,7 @@ Stages, in order, each timed into ``run.json``:
 1. Read every given file into its canonical table; rejected rows go to
    ``rejects.csv`` and every input reports rows read = accepted + rejected.
 2. Load the tables into the workspace and compute features as of the date.
+   Accounts whose every document is dated after it are not ranked.
 3. Fit the value models on purchases, the late-payment model on settled invoices,
    and the conversion model on leads with a known outcome, when each has data.
    A model that cannot be fitted is reported in ``run.json`` and skipped; the
@@ -138,6 +139,9 @@ ROW_NAMES = {
 # A default as-of date this many days after the 99th percentile of the
 # document dates is taken for a typo, such as 2099 in a 2025 ledger.
 OUTLIER_GAP_DAYS = 366
+# An as-of date this many days after the latest document date is taken for a
+# typo, such as 2031 for 2013.
+FAR_AS_OF_DAYS = 366
 # Outlying documents named in the warning. The warning counts the others.
 OUTLIERS_NAMED = 3
 
@@ -248,14 +252,36 @@ def warn_outlying_dates(loaded: dict[str, LoadResult]) -> None:
 
 
 def check_as_of(loaded: dict[str, LoadResult], as_of: date) -> None:
-    """Raise an InputError when ``as_of`` is before every document date.
+    """Check ``as_of`` against the document dates of the inputs.
 
-    Nothing is issued, paid or bought by then, so every score would be 0 and
-    the tiers would follow the order of the account ids.
+    Before every document date nothing is issued, paid or bought, so every
+    score would be 0 and the tiers would follow the order of the account ids.
+    More than a year after the latest one, the ranking sees no recent activity,
+    as when 2031 is typed for 2013.
+
+    Raises
+    ------
+    InputError
+        ``as_of`` is before the first document date.
+
+    Warns
+    -----
+    DataQualityWarning
+        ``as_of`` is more than :data:`FAR_AS_OF_DAYS` days after the latest
+        document date.
     """
     dates = document_dates(loaded)
     if dates.empty:
         return
+    latest: date = dates["date"].max().date()
+    if (as_of - latest).days > FAR_AS_OF_DAYS:
+        warnings.warn(
+            f"the as-of date {as_of} is {(as_of - latest).days} days after the "
+            f"latest document date, {latest}, so the ranking sees no recent activity; "
+            "check the --as-of date",
+            DataQualityWarning,
+            stacklevel=2,
+        )
     first = dates.sort_values("date", kind="stable").iloc[0]
     first_date: date = first["date"].date()
     if as_of < first_date:
@@ -266,6 +292,50 @@ def check_as_of(loaded: dict[str, LoadResult], as_of: date) -> None:
             f"{first['row']})",
             hint=f"pass an --as-of date on or after {first_date}",
         )
+
+
+def accounts_first_seen_after(loaded: dict[str, LoadResult], as_of: date) -> set[str]:
+    """Return the accounts whose every document is dated after ``as_of``.
+
+    Documents are invoices and credit notes (by issue date), payments and
+    transactions. Accounts with no document at all, such as those listed only
+    in the ``accounts`` table, are not returned.
+    """
+    import pandas as pd
+
+    seen: set[str] = set()
+    seen_by_as_of: set[str] = set()
+    for table, columns in DOCUMENT_DATES.items():
+        if table not in loaded:
+            continue
+        # An invoice is a document from its issue date, not its settlement.
+        column = columns[0]
+        frame = loaded[table].frame
+        ids = frame["account_id"].dropna().astype(str)
+        seen.update(ids)
+        by_as_of = frame.loc[ids.index, column] <= pd.Timestamp(as_of)
+        seen_by_as_of.update(ids[by_as_of.fillna(False).astype(bool)])
+    return seen - seen_by_as_of
+
+
+def _documented_by(
+    accounts: pd.DataFrame,
+    loaded: dict[str, LoadResult],
+    as_of: date,
+    notes: list[str],
+) -> pd.DataFrame:
+    """Drop the accounts first seen after ``as_of``, which cannot be ranked yet.
+
+    Their features are empty, so they would take tier places with a score of 0.
+    """
+    later = accounts_first_seen_after(loaded, as_of)
+    dropped = accounts["account_id"].isin(later)
+    if dropped.any():
+        notes.append(
+            f"{int(dropped.sum())} accounts whose first document is dated after "
+            f"the as-of date {as_of} are not ranked"
+        )
+    return accounts.loc[~dropped].reset_index(drop=True)
 
 
 def prioritize(
@@ -328,6 +398,11 @@ def _prioritize(
     from cartera.features import compute_features
     from cartera.io import REJECT_COLUMNS
 
+    # The language of the run wins over the configured one, so the recorded
+    # configuration states the language the outputs are written in.
+    if config.report.lang != options.lang:
+        report = config.report.model_copy(update={"lang": options.lang})
+        config = config.model_copy(update={"report": report})
     notify = step or (lambda _name: None)
     timer = _Timer()
 
@@ -346,11 +421,16 @@ def _prioritize(
     )
     try:
         with timer.stage("features"):
-            for table, loaded_table in loaded.items():
-                if table != "leads":
-                    workspace.load(table, loaded_table.frame)
+            given_tables = [table for table in loaded if table != "leads"]
+            for table in workspace.drop_canonical_except(given_tables):
+                notes.append(
+                    f"the workspace's {table} table from an earlier run was "
+                    "removed, because this run does not give it"
+                )
+            for table in given_tables:
+                workspace.load(table, loaded[table].frame)
             features = compute_features(workspace, as_of, config)
-        accounts = features.accounts
+        accounts = _documented_by(features.accounts, loaded, as_of, notes)
         if features.currency:
             # Balances are in the reporting currency, whatever the account's own.
             accounts.insert(1, "balance_currency", features.currency)
@@ -598,16 +678,17 @@ def _score_leads(
         return None
     from cartera.models.conversion import check_exclude
 
-    settings = config.conversion
     leads = loaded["leads"].frame
     # Checked here because the model's errors below become notes. A misspelt
     # name must stop the run, or the follow-up field stays in the model.
-    check_exclude(
+    excluded = check_exclude(
         leads.columns,
-        settings.exclude,
+        config.conversion.exclude,
         table=str(loaded["leads"].path),
         setting="[conversion] exclude of the configuration",
+        headers=loaded["leads"].renamed_columns(),
     )
+    settings = config.conversion.model_copy(update={"exclude": excluded})
     known_count = (
         0 if "converted" not in leads.columns else leads["converted"].notna().sum()
     )

@@ -96,7 +96,7 @@ def test_evaluate_risk_rejects_test_from(
     assert str(result.exception.hint).startswith(hint)
 
 
-def write_leads(path: Path, n: int = 300) -> None:
+def write_leads(path: Path, n: int = 300, id_header: str = "lead_id") -> None:
     """Write leads whose outcome follows time on site, plus a status tag."""
     rng = np.random.default_rng(4)
     minutes = rng.exponential(10.0, n)
@@ -104,7 +104,7 @@ def write_leads(path: Path, n: int = 300) -> None:
     tagged = rng.random(n) < 0.5
     pd.DataFrame(
         {
-            "lead_id": [f"L{i}" for i in range(n)],
+            id_header: [f"L{i}" for i in range(n)],
             "minutes": minutes.round(1),
             "Tag": np.where(tagged, np.where(converted, "won", "lost"), "Select"),
             "converted": np.where(converted, "Yes", "No"),
@@ -179,3 +179,18 @@ def test_evaluate_conversion_unknown_exclude(
     assert "close matches: 'Tag'" in message
     assert "'lead_id', 'converted', 'minutes', 'Tag'" in message
     assert f"correct the name in {setting}" in message
+
+
+@pytest.mark.filterwarnings("ignore::cartera.errors.LeakageWarning")
+def test_evaluate_conversion_exclude_header_name(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    path = tmp_path / "leads.csv"
+    write_leads(path, id_header="Prospect ID")
+    args = ["evaluate", "conversion", "--leads", str(path), "--folds", "2"]
+    result = CliRunner().invoke(app, [*args, "--exclude", "Prospect ID"])
+    assert result.exit_code == 0, result.output
+    assert "cross-validated AUC" in result.output
+    typo = CliRunner().invoke(app, [*args, "--exclude", "Prospect Id"])
+    assert isinstance(typo.exception, InputError)
+    assert "'Prospect ID' (read as lead_id), 'converted'" in str(typo.exception)

@@ -169,6 +169,11 @@ def test_missing_column_error_lists_columns_and_snippet(tmp_path: Path) -> None:
             "1001,2025-01-02,1.50\n1002,2025-01-03,2\n", True, id="header-set"
         ),
         pytest.param("1001,2025-01-02,1.50\n", None, id="single-line"),
+        pytest.param(
+            "ACME,1997-01-01,29.33\nACME,1997-01-12,10.00\n", True, id="text-id"
+        ),
+        pytest.param("Cliente,2025-01-31,Total\nA,1,2\n", True, id="one-date"),
+        pytest.param("Cliente,Fecha,29.33\nA,1,2\n", True, id="one-number"),
     ],
 )
 def test_missing_column_of_data_header_suggests_no_header(
@@ -176,7 +181,7 @@ def test_missing_column_of_data_header_suggests_no_header(
 ) -> None:
     path = tmp_path / "sales.csv"
     path.write_text(text)
-    with pytest.raises(InputError, match="no column for account_id") as caught:
+    with pytest.raises(InputError, match="no column for") as caught:
         read_table(path, "transactions", TableSource(header=header))
     assert caught.value.hint is not None
     assert "set header = false under [input.transactions]" in caught.value.hint

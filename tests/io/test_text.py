@@ -179,7 +179,20 @@ def test_utf16_tab_separated(tmp_path: Path) -> None:
         pytest.param(
             "1,2025-01-02,-5\n\n2,2025-01-03,(7.00)\n", False, id="blank-line"
         ),
+        pytest.param(
+            "ACME,1997-01-01,29.33\nACME,1997-01-12,10.00\n", False, id="text-ids"
+        ),
+        pytest.param(
+            "C-0042;01/02/2025;EUR;7,50\nC-0043;02/02/2025;EUR;9\n",
+            False,
+            id="codes-and-day-first-date",
+        ),
         pytest.param("account_id,date,amount\nA,2025-01-02,1\n", True, id="all-text"),
+        pytest.param(
+            "account,2025-01-31,2025-02-28\nA,1,2\n", False, id="dated-columns"
+        ),
+        pytest.param("Customer name,2025-01-31\nA,1\n", True, id="name-beside-date"),
+        pytest.param("account,2024-01,2024-02\nA,1,2\n", True, id="month-names"),
         pytest.param("account,2024,2025\n7,1,2\n", True, id="one-word"),
         pytest.param(",2024,2025\n7,1,2\n", True, id="unnamed-first"),
         pytest.param("1001,2025-01-02,1.50\n", True, id="single-line"),

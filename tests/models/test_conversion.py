@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from cartera.errors import InputError, LeakageWarning, NotFittedError
+from cartera.io import read_table
 from cartera.models.conversion import (
     ConversionModel,
     binary_target,
@@ -239,3 +240,43 @@ def test_check_exclude_names_setting() -> None:
         "close matches: 'Lead Quality'."
     )
     assert str(raised.value.hint).startswith("correct the name in --exclude")
+
+
+@pytest.mark.parametrize(
+    ("exclude", "expected"),
+    [
+        pytest.param(["Prospect ID"], ["lead_id"], id="header-name"),
+        pytest.param(["lead_id", "Tags"], ["lead_id", "Tags"], id="column-name"),
+    ],
+)
+def test_check_exclude_accepts_header_names(
+    exclude: list[str], expected: list[str]
+) -> None:
+    translated = check_exclude(
+        ["lead_id", "Tags"], exclude, headers={"Prospect ID": "lead_id"}
+    )
+    assert translated == expected
+
+
+def test_check_exclude_lists_header_names() -> None:
+    with pytest.raises(InputError) as raised:
+        check_exclude(
+            ["lead_id", "Tags"],
+            ["Prospect Id"],
+            table="leads.csv",
+            headers={"Prospect ID": "lead_id"},
+        )
+    message = raised.value.message
+    assert "close matches: 'Prospect ID'" in message
+    assert "Its columns are: 'Prospect ID' (read as lead_id), 'Tags'" in message
+
+
+@pytest.mark.realdata
+def test_check_exclude_real_leads_headers(data_dir: Path) -> None:
+    loaded = read_table(data_dir / LEADS_FILE, "leads")
+    headers = loaded.renamed_columns()
+    assert headers["Prospect ID"] == "lead_id"
+    translated = check_exclude(
+        loaded.frame.columns, ["Prospect ID", "Tags"], headers=headers
+    )
+    assert translated == ["lead_id", "Tags"]

@@ -64,3 +64,59 @@ def test_saddle_gives_no_covariance() -> None:
             names=("a", "b"),
         )
     assert covariance is None
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("ABNORMAL: ", "ABNORMAL: the line search found no better point"),
+        ("ABNORMAL:", "ABNORMAL: the line search found no better point"),
+        (
+            "ABNORMAL: ROUNDING ERRORS PREVENT PROGRESS",
+            "ABNORMAL: rounding errors prevent progress",
+        ),
+        ("STOP: ", "STOP: no detail given"),
+        ("", "no message from the optimiser"),
+        (None, "no message from the optimiser"),
+        (
+            "Maximum number of iterations has been exceeded.",
+            "Maximum number of iterations has been exceeded",
+        ),
+    ],
+    ids=[
+        "bare-abnormal",
+        "no-space",
+        "detail",
+        "unknown-bare",
+        "empty",
+        "none",
+        "prose",
+    ],
+)
+def test_stop_reason_never_empty(message: str | None, expected: str) -> None:
+    assert _mle.stop_reason(message) == expected
+
+
+def test_stopped_fit_warning_reads_whole() -> None:
+    # One iteration on a quadratic far from its maximum stops L-BFGS-B early.
+    def log_likelihood(theta: np.ndarray) -> float:
+        return float(-np.sum((theta - 5.0) ** 2))
+
+    def with_gradient(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        return log_likelihood(theta), -2 * (theta - 5.0)
+
+    with pytest.warns(ConvergenceWarning) as caught:
+        _mle.maximize(
+            log_likelihood,
+            with_gradient,
+            np.array([0.0, 3.0]),
+            model="test",
+            names=("a", "b"),
+            scale=1.0,
+            max_iter=1,
+            tol=1e-12,
+        )
+    message = str(caught[0].message)
+    assert "stopped before converging after 1 iteration (" in message
+    assert not message.rstrip().endswith(":")
+    assert "may be off the maximum likelihood" in message

@@ -1,5 +1,7 @@
 from collections.abc import Callable
 
+import pytest
+
 from cartera.report.provenance import run_section
 from cartera.result import RunResult
 
@@ -49,7 +51,7 @@ def test_timings_and_folded_config(make_result: Build) -> None:
     result = make_result("es")
     result.run = RUN
     page = run_section(result, "es")
-    assert "<dt>value</dt><dd>2,85 s</dd>" in page
+    assert "<dt>Modelos de valor</dt><dd>2,85 s</dd>" in page
     assert "<dt>value_model</dt><dd>pareto</dd>" in page
     assert "<details><summary>config</summary>" in page
     assert "<details open><summary>versions</summary>" in page
@@ -64,3 +66,21 @@ def test_plain_run_metadata(make_result: Build) -> None:
     page = run_section(result, "en")
     assert "<td>a.csv</td>" in page
     assert "<dt>reporting_currency</dt><dd>EUR</dd>" in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "read", "value"),
+    [
+        pytest.param("en", "Reading inputs", "Value models", id="en"),
+        pytest.param("es", "Lectura de entradas", "Modelos de valor", id="es"),
+    ],
+)
+def test_timing_stages_translated(
+    make_result: Build, lang: str, read: str, value: str
+) -> None:
+    result = make_result(lang)
+    result.run = RUN
+    page = run_section(result, lang)
+    assert f"<dt>{read}</dt>" in page
+    assert f"<dt>{value}</dt>" in page
+    assert "<dt>read</dt>" not in page

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from cartera.config import Config, TableName
+    from cartera.io import LoadResult
     from cartera.models.leakage import LeakageReport
 
 evaluate_app = typer.Typer(
@@ -100,7 +101,8 @@ def conversion(
     exclude: list[str] = typer.Option(
         [],
         "--exclude",
-        help="Column filled in after the outcome, left out of the features. "
+        help="Column filled in after the outcome, left out of the features, by "
+        "its header in the file or its canonical name (lead_id, converted). "
         "Repeat the option for several columns; adds to [conversion] exclude.",
     ),
     config: Path | None = typer.Option(
@@ -118,20 +120,29 @@ def conversion(
 
     settings = _load_config(config) if config else None
     source = input_path(leads, settings or _load_config(None), "leads")
-    table = _read(source, "leads", settings)
+    loaded = _load(source, "leads", settings)
+    table = loaded.frame
     guard = (settings or _load_config(None)).conversion
-    check_exclude(table.columns, exclude, table=str(source), setting="--exclude")
-    check_exclude(
+    headers = loaded.renamed_columns()
+    excluded = check_exclude(
+        table.columns,
+        exclude,
+        table=str(source),
+        setting="--exclude",
+        headers=headers,
+    )
+    configured = check_exclude(
         table.columns,
         guard.exclude,
         table=str(source),
         setting=f"[conversion] exclude of {config or 'cartera.toml'}",
+        headers=headers,
     )
     evaluation = cross_validate_conversion(
         table,
         target,
         folds=folds,
-        exclude=[*guard.exclude, *exclude],
+        exclude=[*configured, *excluded],
         max_retained_share=guard.max_retained_share,
         min_proxy_auc=guard.min_proxy_auc,
     )
@@ -157,6 +168,11 @@ def _print(text: str) -> None:
 
 def _read(path: Path, table: TableName, settings: Config | None) -> pd.DataFrame:
     """Read ``path`` as ``table``, with the mapping of ``settings`` when given."""
+    return _load(path, table, settings).frame
+
+
+def _load(path: Path, table: TableName, settings: Config | None) -> LoadResult:
+    """Load ``path`` as ``table`` and report how many rows were rejected."""
     from cartera.cli import console
     from cartera.io import read_table
 
@@ -167,7 +183,7 @@ def _read(path: Path, table: TableName, settings: Config | None) -> pd.DataFrame
             f"{len(loaded.rejects)} of {loaded.rows_read} rows of {path} were "
             "rejected and left out; run 'cartera inspect' to list them"
         )
-    return loaded.frame
+    return loaded
 
 
 def _calibration_table(calibration: pd.DataFrame) -> Table:

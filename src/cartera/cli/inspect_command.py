@@ -71,7 +71,7 @@ def inspect(
     rows = f"{profile.rows} row" + ("" if profile.rows == 1 else "s")
     header = "yes" if detected.header else "no"
     if source.header is None and not detected.header:
-        header += " (the first row is numbers and dates, so columns are numbered)"
+        header += " (the first row looks like data, so columns are numbered)"
     out.print(f"File: {profile.path}", markup=False, highlight=False, soft_wrap=True)
     out.print(
         f"{layout}, decimal mark {detected.decimal!r}, header {header}, {rows}",

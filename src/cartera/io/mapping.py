@@ -29,7 +29,7 @@ import pandas as pd
 from cartera.config import TableName, TableSource
 from cartera.errors import DataQualityWarning, InputError
 from cartera.io.dates import looks_like_dates
-from cartera.io.raw import looks_like_data
+from cartera.io.raw import looks_like_value
 from cartera.io.values import LOOSE_NUMBER
 from cartera.schema import TABLES
 
@@ -303,9 +303,9 @@ def resolve_mapping(
             missing = [name for name in spec.required if name not in mapping]
     if missing:
         header_hint = ""
-        if looks_like_data(columns):
+        if any(looks_like_value(name) for name in columns):
             header_hint = (
-                f"the column names look like data: if the file has no header, "
+                f"some column names are numbers or dates: if the file has no header, "
                 f"set header = false under [input.{table}] and map column_1, "
                 "column_2, ...; otherwise "
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -11,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cartera.io.dates import DATE_LIKE
+from cartera.io.dates import DATE_LIKE, FULL_DATE
 from cartera.io.result import REJECT_COLUMNS, empty_rejects
 from cartera.io.values import LOOSE_NUMBER
 
@@ -22,6 +23,11 @@ MAX_CELL_CHARS = 32_767
 
 No ledger field comes near it, and a longer cell would be cut in the workbook
 and multiply the size of every output that repeats it.
+"""
+
+SHORT_CODE = r"^\s*[^\W_][\w.\-/#]{0,19}\s*$"
+"""A code of up to 20 characters without spaces, such as the account id ``ACME``
+or ``C-0042``: letters, digits and ``_ . - / #``, starting with a letter or digit.
 """
 
 MAX_SHOWN_CHARS = 120
@@ -74,19 +80,35 @@ def unique_names(names: list[str]) -> list[str]:
 
 
 def looks_like_data(cells: Sequence[str]) -> bool:
-    """Return whether every cell of a row reads as a number or a date.
+    """Return whether a row reads as data rather than as column names.
 
-    Such a first row is data rather than column names, since a header names at
-    least one column with a word. Digit strings such as the id ``00004`` count
-    as numbers. Trailing empty cells are ignored; any other empty cell counts
-    as a name, because a header may leave the name of an index column empty.
+    It does when every cell is a number or a date, or when one cell is a full
+    calendar date (:data:`~cartera.io.dates.FULL_DATE`) and every other cell is
+    a number, a date or a short code (:data:`SHORT_CODE`), as in
+    ``ACME,1997-01-01,29.33``. A header names at least one column with a word,
+    and it rarely names one with a full date. Digit strings such as the id ``00004``
+    count as numbers. Trailing empty cells are ignored; any other empty cell
+    counts as a name, because a header may leave the name of an index column
+    empty.
     """
     filled = list(cells)
     while filled and not filled[-1].strip():
         filled.pop()
+    if not filled:
+        return False
     series = pd.Series(filled, dtype="str")
-    matches = series.str.match(LOOSE_NUMBER) | series.str.match(DATE_LIKE)
-    return len(series) > 0 and bool(matches.all())
+    values = series.str.match(LOOSE_NUMBER) | series.str.match(DATE_LIKE)
+    if values.all():
+        return True
+    # NOTE: a header of one-word names and dates, such as
+    # ``account,2025-01-31``, reads as data too and needs ``header = true``.
+    full_dates = series.str.match(FULL_DATE)
+    return bool(full_dates.any() and (values | series.str.match(SHORT_CODE)).all())
+
+
+def looks_like_value(name: str) -> bool:
+    """Return whether a column name reads as a number or a date, not as a name."""
+    return bool(re.match(LOOSE_NUMBER, name) or re.match(DATE_LIKE, name))
 
 
 def detect_header(first: Sequence[str], more_rows: bool) -> bool:

@@ -79,6 +79,19 @@ class LoadResult:
     rows_read: int
     detected: Detected
 
+    def renamed_columns(self) -> dict[str, str]:
+        """Return file header name -> canonical column, for each renamed column.
+
+        Only a canonical column read from one file column of another name is
+        listed: not a product of columns, nor a constant.
+        """
+        renamed = {}
+        for canonical, origin in self.detected.mapping.items():
+            single = not origin.startswith("= ") and " * " not in origin
+            if single and origin != canonical and canonical in self.frame.columns:
+                renamed[origin] = canonical
+        return renamed
+
 
 def empty_rejects() -> pd.DataFrame:
     """Return a rejects frame with no rows and the column types of a full one."""

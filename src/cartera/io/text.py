@@ -248,7 +248,7 @@ def read_text(
         first = _first_records(text, delimiter)
         header = detect_header(first[0], len(first) > 1) if first else True
         if not header:
-            logger.info("%s has no header: its first row is numbers and dates", path)
+            logger.info("%s has no header: its first row looks like data", path)
 
     try:
         with warnings.catch_warnings():

@@ -116,6 +116,32 @@ MAX_LOG_ERROR = 3.0
 CONVERGED_GRADIENT = 1e-6
 
 
+# Readings of the L-BFGS-B statuses that scipy reports with no detail, as in
+# "ABNORMAL: " (scipy 1.17): ABNORMAL means the line search found no step that
+# lowers the objective.
+_BARE_STATUSES = {"ABNORMAL": "the line search found no better point"}
+
+
+def stop_reason(message: object) -> str:
+    """Return scipy's stop ``message`` as a readable clause, never empty.
+
+    L-BFGS-B messages read ``STATUS: DETAIL`` and the detail can be empty or
+    cut off, so a bare status is replaced by its reading in
+    :data:`_BARE_STATUSES`.
+    """
+    text = str(message or "").strip()
+    if not text:
+        return "no message from the optimiser"
+    status, colon, detail = text.partition(":")
+    if not colon:
+        return text.rstrip(".")
+    status = status.strip()
+    detail = detail.strip().rstrip(":;,.").strip()
+    if detail:
+        return f"{status}: {detail.lower() if detail.isupper() else detail}"
+    return f"{status}: {_BARE_STATUSES.get(status.upper(), 'no detail given')}"
+
+
 def maximize(
     log_likelihood: Callable[[np.ndarray], float],
     with_gradient: ValueAndGradient | None,
@@ -220,8 +246,13 @@ def maximize(
             stacklevel=3,
         )
     elif not converged:
+        steps = int(result.nit)
         warnings.warn(
-            f"{model}: the optimiser stopped before converging: {result.message}",
+            f"{model}: the optimiser stopped before converging after "
+            f"{steps} iteration{'' if steps == 1 else 's'} "
+            f"({stop_reason(result.message)}), with "
+            f"a largest gradient component of {np.max(np.abs(gradient)):.3g}, so "
+            "the parameters may be off the maximum likelihood",
             ConvergenceWarning,
             stacklevel=3,
         )

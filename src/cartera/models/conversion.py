@@ -13,8 +13,9 @@ Rules:
    it in ``exclude``.
 4. The model is gradient boosting with native categorical splits, calibrated by
    isotonic regression over cross-validation folds.
-5. A name in ``exclude`` that is not a column of the leads table is an error,
-   because a misspelt name would leave the follow-up field among the features.
+5. A name in ``exclude`` is a column of the leads table or the file's own
+   header of that column. Any other name is an error, because a misspelt name
+   would leave the follow-up field among the features.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from __future__ import annotations
 import difflib
 import logging
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -103,43 +104,67 @@ def check_exclude(
     *,
     table: str = "the leads table",
     setting: str = "exclude",
-) -> None:
-    """Raise when a name in ``exclude`` is not one of ``columns``.
+    headers: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Translate the names in ``exclude`` to columns, raising on an unknown name.
 
     Parameters
     ----------
     columns
         Column names of the leads table.
     exclude
-        Names the caller declared as recorded after the outcome.
+        Names the caller declared as recorded after the outcome: columns of the
+        table, or the file's header names in ``headers``.
     table
         The table as the message names it, such as its file path.
     setting
         Where the names were given, as the hint names it, such as ``--exclude``.
+    headers
+        File header name -> column of the table, for the columns that were
+        renamed to a canonical name when read, such as
+        ``{"Prospect ID": "lead_id"}``.
+
+    Returns
+    -------
+    list[str]
+        The names of ``exclude`` as columns of the table, in the same order.
 
     Raises
     ------
     InputError
-        A name is not a column. The message lists the close matches (compared
-        without regard to case) and every column of the table.
+        A name is neither a column nor a header name. The message lists the
+        close matches (compared without regard to case) and every column of
+        the table under the file's header name.
     """
     names = list(columns)
-    by_folded = {name.casefold(): name for name in names}
+    known = {name: name for name in names}
+    for header, column in (headers or {}).items():
+        if column in known:
+            known.setdefault(header, column)
+    translated = []
     for name in exclude:
-        if name in names:
+        if name in known:
+            translated.append(known[name])
             continue
+        by_folded = {key.casefold(): key for key in known}
         close = difflib.get_close_matches(name.casefold(), list(by_folded), n=3)
         suggestion = (
             f"; close matches: {', '.join(repr(by_folded[c]) for c in close)}"
             if close
             else ""
         )
+        shown = {column: header for header, column in (headers or {}).items()}
+        listed = [
+            repr(name) if name not in shown else f"{shown[name]!r} (read as {name})"
+            for name in names
+        ]
         raise InputError(
             f"excluded column {name!r} is not a column of {table}{suggestion}. "
-            f"Its columns are: {', '.join(repr(n) for n in names)}",
+            f"Its columns are: {', '.join(listed)}",
             hint=f"correct the name in {setting}: it must match a column header "
             "exactly, in the same case",
         )
+    return translated
 
 
 class ConversionModel(Estimator):

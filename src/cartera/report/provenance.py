@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from cartera.report.blocks import note, section, table_html
 from cartera.report.i18n import (
+    column_value_label,
     format_date,
     format_integer,
     format_number,
@@ -120,7 +121,7 @@ def _timings(timings: Any, lang: str) -> list[str]:
     if not isinstance(timings, dict) or not timings:
         return []
     pairs = [
-        (str(stage), f"{format_number(seconds, lang)} s")
+        (column_value_label("stage", stage, lang), f"{format_number(seconds, lang)} s")
         for stage, seconds in timings.items()
         if not is_missing(seconds)
     ]
