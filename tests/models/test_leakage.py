@@ -145,14 +145,15 @@ def test_group_average_over_later_rows_dropped(
     later = pd.Series((rng.random(N) < 0.5).astype(int), index=range(N, 2 * N))
     groups = pd.Series(np.arange(2 * N) % 200)
     every = pd.concat([y, later])
-    rates = every.groupby(groups).mean().to_frame("the share late")
-    frame = frame.assign(customer_late_share=groups[:N].map(rates["the share late"]))
+    name = "the share late over every settled invoice"
+    rates = every.groupby(groups).mean().to_frame(name)
+    frame = frame.assign(customer_late_share=groups[:N].map(rates[name]))
 
     training_only, _ = screen_quietly(frame, y, groups=groups[:N])
     dropped, messages = screen_quietly(frame, y, groups=groups[:N], group_rates=rates)
     assert training_only == []
     assert dropped == ["customer_late_share"]
-    assert "the share late over every row with a known outcome" in messages[0]
+    assert "the share late over every settled invoice" in messages[0]
     assert "rank correlation 1.000" in messages[0]
 
 

@@ -22,8 +22,10 @@ when any of these holds:
    ``max_group_correlation``. The mean is taken over the training rows and,
    when the caller passes ``group_rates``, over every row of the file whose
    outcome is known, later rows included (for invoices, the shares late, more
-   than 30 and more than 60 days late, and the mean days late). A file exported
-   after the training cut-off holds averages over outcomes that came later.
+   than 30 and more than 60 days late, and the mean and median days late, over
+   every settled invoice and over those settled after the training cut-off).
+   A file exported after the training cut-off holds averages over outcomes
+   that came later.
    Against the training rows alone such an average looks noisy, but against the
    mean over the whole file it matches exactly. For a share late over three
    invoices per customer, with 54% to 57% of the invoices in training, the rank
@@ -221,11 +223,13 @@ def screen_columns(
         skipped.
     group_rates
         Outcome averages of each group, indexed by group with one column per
-        measure, over every row of the file whose outcome is known, including
-        rows left out of ``frame`` (for invoices, the lateness shares and the
-        mean days late of each account over all its settled invoices). Rule 5
-        compares each column with them as well as with the mean of ``target``
-        over ``frame``'s rows.
+        average, which may cover rows left out of ``frame`` (for invoices, the
+        lateness shares and the mean and median days late of each account over
+        all its settled invoices, and over those settled after the training
+        cut-off). Each column is named as the warning names it, such as ``"the
+        share late over every settled invoice"``. Rule 5 compares each
+        candidate column with them as well as with the mean of ``target`` over
+        ``frame``'s rows.
     max_auc
         Single-column AUC from which a column counts as near perfect (rule 4).
     max_group_correlation
@@ -513,8 +517,7 @@ def _group_means(
     means = {"the outcome over the training rows": y.groupby(aligned).transform("mean")}
     if group_rates is not None:
         for measure in group_rates.columns:
-            rates = aligned.map(group_rates[measure]).astype("float64")
-            means[f"{measure} over every row with a known outcome"] = rates
+            means[str(measure)] = aligned.map(group_rates[measure]).astype("float64")
     return means
 
 

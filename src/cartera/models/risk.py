@@ -165,7 +165,7 @@ class LatePaymentModel(Estimator):
             )
 
         self.as_of_ = as_of
-        self._select_attributes(train, late, _account_lateness(invoices))
+        self._select_attributes(train, late, _account_lateness(invoices, cutoff))
         features, _ = self._features(invoices, invoices["issue_date"])
         features = features.loc[train.index]
         # A column with no value in training (no dispute flag in the ledger, no
@@ -390,24 +390,41 @@ def _check_columns(invoices: pd.DataFrame, *, need_paid: bool) -> None:
             )
 
 
-def _account_lateness(invoices: pd.DataFrame) -> pd.DataFrame:
+def _account_lateness(invoices: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
     """Return each account's lateness averages over the whole ledger.
 
-    The averages are the share late, the shares more than 30 and more than 60
-    days late (the lateness classes) and the mean days late. Every settled
-    invoice counts, also those settled after the training cut-off. The leakage
-    guard compares attributes with these averages (its rule 5). They are never
-    features.
+    Over every settled invoice, also those settled after the training cut-off:
+    the share late, the shares more than 30 and more than 60 days late (the
+    lateness classes), and the mean and median days late. Over the invoices
+    settled on or after ``cutoff`` alone: the share late and the mean days
+    late, because a column computed over a later period only matches those.
+    The leakage guard compares attributes with these averages (its rule 5).
+    They are never features. Each column is named as the guard's warning
+    names it.
     """
     settled = invoices[invoices["paid_date"].notna()]
     late_days = days_late(settled)
-    measures = {"the share late": (late_days > 0).astype("float64")}
+    every = " over every settled invoice"
+    columns = {"the share late" + every: (late_days > 0).astype("float64")}
     for bound in _CLASS_BOUNDS[1:]:
-        measures[f"the share over {bound} days late"] = (late_days > bound).astype(
-            "float64"
-        )
-    measures["the mean days late"] = late_days
-    return pd.DataFrame(measures).groupby(settled["account_id"]).mean()
+        share = (late_days > bound).astype("float64")
+        columns[f"the share over {bound} days late" + every] = share
+    columns["the mean days late" + every] = late_days.astype("float64")
+    by_account = pd.DataFrame(columns).groupby(settled["account_id"])
+    result = by_account.mean()
+    result["the median days late" + every] = (
+        late_days.astype("float64").groupby(settled["account_id"]).median()
+    )
+
+    after = settled["paid_date"] >= cutoff
+    later = " over the invoices settled after the training cut-off"
+    later_days = late_days[after].astype("float64")
+    later_accounts = settled.loc[after, "account_id"]
+    result["the share late" + later] = (
+        (later_days > 0).astype("float64").groupby(later_accounts).mean()
+    )
+    result["the mean days late" + later] = later_days.groupby(later_accounts).mean()
+    return result
 
 
 def _feature_dates(invoices: pd.DataFrame, as_of: date | None) -> pd.Series:
