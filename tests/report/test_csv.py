@@ -138,8 +138,8 @@ def test_floats_rounded_by_kind(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("minor_units", "line"),
-    [(0, "445.0,12.0"), (3, "444.67,12.346")],
-    ids=["yen", "dinar"],
+    [(0, "445,12"), (2, "444.67,12.35"), (3, "444.670,12.346")],
+    ids=["yen", "cents", "dinar"],
 )
 def test_money_rounded_to_minor_units(
     tmp_path: Path, minor_units: int, line: str
@@ -149,6 +149,29 @@ def test_money_rounded_to_minor_units(
     )
     path = write_csv(frame, tmp_path / "accounts.csv", "en", minor_units)
     lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[1] == line
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [("en", "100.10,0.00,-5.00,"), ("es", "100,10;0,00;-5,00;")],
+    ids=["en", "es"],
+)
+def test_money_written_with_fixed_decimals(
+    tmp_path: Path, lang: str, line: str
+) -> None:
+    # A ledger shows 100.10 and 0.00, not 100.1 and 0.0; a rounded -0.001 is
+    # 0.00, and a negative amount is written as a number, not quoted text.
+    frame = pd.DataFrame(
+        {
+            "open_balance": [100.1],
+            "collection_value": [-0.001],
+            "unapplied_credit": [-5.0],
+            "growth_value": [float("nan")],
+        }
+    )
+    path = write_csv(frame, tmp_path / "accounts.csv", lang)
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert lines[1] == line
 
 
@@ -171,7 +194,7 @@ def test_dialect_per_language(
 
 
 @pytest.mark.parametrize(
-    ("lang", "expected"), [("en", "1200.0"), ("es", "1200,0")], ids=["en", "es"]
+    ("lang", "expected"), [("en", "1200.00"), ("es", "1200,00")], ids=["en", "es"]
 )
 def test_decimal_mark(
     make_result: Build, tmp_path: Path, lang: str, expected: str
@@ -191,7 +214,7 @@ def test_dates_are_iso(make_result: Build, tmp_path: Path) -> None:
 def test_decimal_money_written_as_number(tmp_path: Path) -> None:
     frame = pd.DataFrame({"name": ["=1+1"], "amount": [Decimal("-150.00")]})
     path = write_csv(frame, tmp_path / "d.csv", "es")
-    assert _cells(path, "es")[1] == ["'=1+1", "-150,0"]
+    assert _cells(path, "es")[1] == ["'=1+1", "-150,00"]
 
 
 def test_write_csv_unwritable_path(tmp_path: Path) -> None:

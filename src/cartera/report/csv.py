@@ -101,7 +101,11 @@ def write_csv(
     """
     lang = check_lang(lang)
     spanish = lang == "es"
-    safe = neutralise_frame(_rounded(frame, minor_units))
+    safe = _fixed_money(
+        neutralise_frame(_rounded(frame, minor_units)),
+        minor_units,
+        "," if spanish else ".",
+    )
     text = safe.to_csv(
         index=False,
         sep=";" if spanish else ",",
@@ -133,6 +137,27 @@ def _rounded(frame: pd.DataFrame, minor_units: int) -> pd.DataFrame:
         if decimals is not None:
             rounded[name] = values.round(decimals)
     return rounded
+
+
+def _fixed_money(frame: pd.DataFrame, minor_units: int, decimal: str) -> pd.DataFrame:
+    """Return ``frame`` with money columns as text of exactly ``minor_units`` decimals.
+
+    pandas writes a float by its shortest form (``100.1``, ``0.0``), while a
+    ledger shows ``100.10`` and ``0.00``. The text is made after the formula
+    guard, which would otherwise quote a leading minus sign.
+    """
+    from cartera.report.tables import column_kind
+
+    fixed = frame.copy()
+    for name in frame.columns:
+        values = frame[name]
+        if values.dtype.kind != "f" or column_kind(str(name), values) != "money":
+            continue
+        fixed[name] = [
+            "" if math.isnan(v) else f"{v + 0.0:.{minor_units}f}".replace(".", decimal)
+            for v in values.tolist()
+        ]
+    return fixed
 
 
 def _json_default(value: Any) -> Any:
