@@ -183,6 +183,9 @@ def test_utf16_tab_separated(tmp_path: Path) -> None:
             "ACME,1997-01-01,29.33\nACME,1997-01-12,10.00\n", False, id="text-ids"
         ),
         pytest.param(
+            "C-1,20250103,12.50\nC-2,20250104,8.00\n", False, id="compact-date"
+        ),
+        pytest.param(
             "C-0042;01/02/2025;EUR;7,50\nC-0043;02/02/2025;EUR;9\n",
             False,
             id="codes-and-day-first-date",

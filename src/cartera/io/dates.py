@@ -60,12 +60,13 @@ _SPLIT = re.compile(rf"^\s*(?P<date>.+?)(?P<time>{_TIME})?\s*$")
 DATE_LIKE = r"^\s*(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|(?:19|20)\d{6})" + _TIME + r"?\s*$"
 FULL_DATE = (
     r"^\s*(?:\d{4}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])"
-    r"|(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.]\d{4})"
-    + _TIME
-    + r"?\s*$"
+    r"|(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.]\d{4}"
+    # Compact ISO dates such as 20250103, as in the CDNOW purchase log.
+    r"|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))" + _TIME + r"?\s*$"
 )
-"""A calendar date with day, month and a four-digit year, such as ``1997-01-01``
-or ``01/02/2025``, optionally with a time. A header rarely names a column so."""
+"""A calendar date with day, month and a four-digit year, such as ``1997-01-01``,
+``01/02/2025`` or ``20250103``, optionally with a time. A header rarely names a
+column so."""
 _TIME_DIRECTIVE = re.compile(r"[T ]?%[HIMSfzZpXc]")
 _SPANISH_MONTHS = {"ene": "Jan", "abr": "Apr", "ago": "Aug", "set": "Sep", "dic": "Dec"}
 _SPANISH_MONTH = re.compile(r"(?i)(?<![a-z])(?:ene|abr|ago|set|dic)(?![a-z])")
