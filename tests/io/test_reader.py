@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 
 from cartera.config import TableSource
-from cartera.errors import InputError
+from cartera.errors import DataQualityWarning, InputError
 from cartera.io import REJECT_COLUMNS, read_table, sniff
 from cartera.io.raw import MAX_CELL_CHARS, MAX_SHOWN_CHARS
 
@@ -484,3 +485,28 @@ def test_infinite_rate_rejected(tmp_path: Path) -> None:
     result = read_table(path, "fx")
     assert result.frame["currency"].tolist() == ["EUR"]
     assert result.rejects["reason"].tolist() == ["rate is not a finite number"]
+
+
+@pytest.mark.parametrize(
+    ("minor_units", "warned"),
+    [(0, True), (2, False)],
+    ids=["whole-units", "cents"],
+)
+def test_amounts_rounded_to_minor_units_warned(
+    tmp_path: Path, minor_units: int, warned: bool
+) -> None:
+    path = tmp_path / "invoices.csv"
+    path.write_text(
+        "invoice_id,account_id,issue_date,due_date,amount\n"
+        "S1,M1,2025-01-02,2025-02-01,0.40\n"
+        "S2,M2,2025-01-02,2025-02-01,3.00\n"
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = read_table(path, "invoices", minor_units=minor_units)
+    messages = [str(w.message) for w in caught if w.category is DataQualityWarning]
+    assert bool(messages) is warned
+    if warned:
+        assert "1 value(s) of amount" in messages[0]
+        assert "line 2: 0.40 to 0" in messages[0]
+    assert result.frame["amount"].tolist() == ([0.0, 3.0] if warned else [0.4, 3.0])

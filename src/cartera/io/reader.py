@@ -29,6 +29,7 @@ Business rules:
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from cartera.config import TableName, TableSource
-from cartera.errors import ConfigError, InputError
+from cartera.errors import ConfigError, DataQualityWarning, InputError
 from cartera.io.dates import (
     DateColumn,
     detect_formats,
@@ -385,6 +386,7 @@ def _split_rows(
                 rejected |= new
 
     columns = _canonical_columns(spec, checks, minor_units)
+    _warn_rounded(path, raw.lines, checks, columns, minor_units)
     _reject_out_of_range(
         spec, checks, columns, minor_units, rejected, reasons, labels, values
     )
@@ -410,6 +412,43 @@ def _split_rows(
     rejects = pd.concat([raw.malformed, row_rejects], ignore_index=True)
     rejects = rejects.sort_values("line", kind="stable", ignore_index=True)
     return frame, rejects[list(REJECT_COLUMNS)]
+
+
+def _warn_rounded(
+    path: Path,
+    lines: np.ndarray,
+    checks: list[_Check],
+    columns: dict[str, pd.Series],
+    minor_units: int,
+) -> None:
+    """Warn when amounts read from one column had more decimals than money keeps.
+
+    Amounts are rounded to ``[money] minor_units``. A product such as quantity
+    times unit price needs that rounding, but a single column with more
+    decimals means the setting does not fit the ledger (``0.40`` read with
+    ``minor_units = 0`` becomes ``0``), so the user is told.
+    """
+    for check in checks:
+        if check.column.type != "money":
+            continue
+        if sum(c.column.name == check.column.name for c in checks) != 1:
+            continue
+        original = check.parsed.values.reset_index(drop=True).astype("float64")
+        rounded = columns[check.column.name].astype("float64")
+        tolerance = 10.0 ** -(minor_units + 6)
+        changed = ((original - rounded).abs() > tolerance).fillna(False).to_numpy()
+        if not changed.any():
+            continue
+        first = int(np.flatnonzero(changed)[0])
+        warnings.warn(
+            f"{path}: {int(changed.sum())} value(s) of {check.label} have more "
+            f"decimals than [money] minor_units = {minor_units} keeps and were "
+            f"rounded, for example line {int(lines[first])}: "
+            f"{check.cells.iloc[first]} to {rounded.iloc[first]:.{minor_units}f}. "
+            "Set [money] minor_units to the ledger's decimals to keep them",
+            DataQualityWarning,
+            stacklevel=4,
+        )
 
 
 def _canonical_columns(
