@@ -464,6 +464,10 @@ def test_ledger_with_nothing_settled(tmp_path: Path) -> None:
         "late-payment model skipped: no invoice is settled yet" in (result.run["notes"])
     )
     assert "late-payment model skipped" in result.answers_md
+    # invoices.csv keeps its late-payment columns, empty.
+    header, first = (tmp_path / "out" / "invoices.csv").read_text().splitlines()[:2]
+    assert header.endswith(",p_late,p_late_model,lateness_class")
+    assert first.endswith(",,,")
 
 
 def test_unlisted_past_due_is_noted(tmp_path: Path) -> None:

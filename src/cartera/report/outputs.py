@@ -38,6 +38,8 @@ from cartera.report.csv import write_csv, write_json
 from cartera.report.tables import round_money_fields
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from cartera.result import RunResult
 
 # RunResult attribute -> CSV file name.
@@ -100,6 +102,19 @@ def write_outputs(
         shutil.rmtree(staging, ignore_errors=True)
 
 
+# Late-payment columns of invoices.csv, written empty when the model was skipped
+# (no invoice settled yet, too little history), so the file keeps one layout.
+RISK_COLUMNS = ("p_late", "p_late_model", "lateness_class")
+
+
+def _with_risk_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the open items with every late-payment column, empty when absent."""
+    missing = [name for name in RISK_COLUMNS if name not in frame.columns]
+    if not missing:
+        return frame
+    return frame.assign(**{name: None for name in missing})
+
+
 def _write_files(result: RunResult, folder: Path, report: bool) -> dict[str, Path]:
     from cartera.report.html import write_report
     from cartera.report.workbook import write_workbook
@@ -107,6 +122,8 @@ def _write_files(result: RunResult, folder: Path, report: bool) -> dict[str, Pat
     written: dict[str, Path] = {}
     for name, file_name in CSV_TABLES.items():
         frame = getattr(result, name)
+        if frame is not None and name == "open_items":
+            frame = _with_risk_columns(frame)
         if frame is not None:
             path = folder / f"{file_name}.csv"
             written[file_name] = write_csv(frame, path, result.lang, result.minor_units)
