@@ -156,3 +156,27 @@ def test_good_references_not_warned(load_ledger):
     features = compute_features(ws, date(2025, 3, 1), Config())
 
     assert features.accounts.set_index("account_id").loc["ACC2", "open_balance"] == 100
+
+
+def test_refund_naming_other_account_invoice(load_ledger, features_with_warnings):
+    # P4 refunds 20.00 naming A1, an invoice of ACC1. ACC2 made no payment to A1
+    # and has no unallocated money on 2025-03-01, so the refund becomes a debit:
+    # ACC2 owes 270.00 + 20.00 = 290.00, and A1 stays open for 100.00.
+    payments = [*PAYMENTS, ("P4", "ACC2", "2025-02-20", -20.00, "A1")]
+    features, messages = features_with_warnings(
+        load(load_ledger, payments=payments), date(2025, 3, 1)
+    )
+    accounts = features.accounts.set_index("account_id")
+    refund = [m for m in messages if "refund" in m and "P4" in m]
+
+    assert accounts.loc["ACC2", "open_balance"] == 290.00
+    assert accounts.loc["ACC1", "open_balance"] == 100.00
+    assert len(refund) >= 1
+    assert refund[0].startswith(
+        "1 payment or credit note is a refund naming an invoice that is missing, "
+        "of another account or currency, or issued later, so it was handled by "
+        "the refund rule"
+    )
+    assert not any(
+        "P4" in m and "applied to the oldest open invoices" in m for m in messages
+    )

@@ -18,7 +18,14 @@ per kind of problem names the documents and states what was done:
    that invoice once the invoice is issued, as a prepayment, and until then it
    is unallocated. The invoice is never settled before its issue date.
 
-A document is reported for the first of these that applies.
+5. ``refund``: a refund (a negative payment) names an invoice that fits one of
+   the cases above. Refunds follow their own rule in
+   :mod:`cartera.features.ledger`: they reverse payments made to the named
+   invoice, then take from the account's unallocated money, and any remainder
+   becomes an open debit item.
+
+A document is reported for the first of these that applies, and a refund as
+``refund`` whatever its case.
 """
 
 from __future__ import annotations
@@ -68,6 +75,15 @@ _WHAT_WAS_DONE = {
         "applied to that invoice as a prepayment from its issue date, and before "
         "that to the oldest open invoices of {its} own account",
     ),
+    "refund": (
+        "is a refund naming an invoice that is missing, of another account or "
+        "currency, or issued later",
+        "are refunds naming an invoice that is missing, of another account or "
+        "currency, or issued later",
+        "handled by the refund rule: {its} amount reversed payments to the named "
+        "invoice of {its} own account, then came out of unallocated money, and any "
+        "remainder is an open debit item",
+    ),
 }
 
 
@@ -100,7 +116,12 @@ def reference_problems_expr(inputs: LedgerInputs) -> ir.Table:
         (joined.doc_date < joined.invoice_issue_date, "early"),
         else_=ibis.null("string"),
     )
-    joined = joined.mutate(problem=problem)
+    refund = (joined.kind == 1) & (joined.value < 0)
+    joined = joined.mutate(
+        problem=ibis.cases(
+            (problem.notnull() & refund, ibis.literal("refund")), else_=problem
+        )
+    )
     return joined.filter(joined.problem.notnull()).drop("value")
 
 
