@@ -12,7 +12,7 @@ import typer
 from typer.testing import CliRunner
 
 from cartera.cli import evaluate_commands
-from cartera.errors import InputError, LeakageWarning, ModelError
+from cartera.errors import CarteraWarning, InputError, LeakageWarning, ModelError
 
 AR_FILE = Path("ar_invoices") / "WA_Fn-UseC_-Accounts-Receivable.csv"
 
@@ -188,7 +188,9 @@ def test_evaluate_conversion_exclude_header_name(
     path = tmp_path / "leads.csv"
     write_leads(path, id_header="Prospect ID")
     args = ["evaluate", "conversion", "--leads", str(path), "--folds", "2"]
-    result = CliRunner().invoke(app, [*args, "--exclude", "Prospect ID"])
+    # Excluding the id is accepted, with a warning that it changes nothing.
+    with pytest.warns(CarteraWarning, match="is the lead's id"):
+        result = CliRunner().invoke(app, [*args, "--exclude", "Prospect ID"])
     assert result.exit_code == 0, result.output
     assert "cross-validated AUC" in result.output
     typo = CliRunner().invoke(app, [*args, "--exclude", "Prospect Id"])

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cartera.errors import InputError, LeakageWarning, NotFittedError
+from cartera.errors import CarteraWarning, InputError, LeakageWarning, NotFittedError
 from cartera.io import read_table
 from cartera.models.conversion import (
     ConversionModel,
@@ -252,10 +252,31 @@ def test_check_exclude_names_setting() -> None:
 def test_check_exclude_accepts_header_names(
     exclude: list[str], expected: list[str]
 ) -> None:
-    translated = check_exclude(
-        ["lead_id", "Tags"], exclude, headers={"Prospect ID": "lead_id"}
-    )
+    # Excluding the id is allowed but changes nothing, and says so.
+    with pytest.warns(CarteraWarning, match="never a feature"):
+        translated = check_exclude(
+            ["lead_id", "Tags"], exclude, headers={"Prospect ID": "lead_id"}
+        )
     assert translated == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [("converted", "the outcome"), ("Prospect ID", "the lead's id")],
+    ids=["outcome", "id"],
+)
+def test_check_exclude_never_feature_warned(name: str, role: str) -> None:
+    with pytest.warns(CarteraWarning) as caught:
+        check_exclude(
+            ["lead_id", "Tags", "converted"],
+            [name],
+            setting="--exclude",
+            headers={"Prospect ID": "lead_id"},
+        )
+    assert str(caught[0].message) == (
+        f"{name!r} in --exclude is {role}, which is never a feature, so excluding "
+        "it changes nothing"
+    )
 
 
 def test_check_exclude_lists_header_names() -> None:
@@ -276,7 +297,10 @@ def test_check_exclude_real_leads_headers(data_dir: Path) -> None:
     loaded = read_table(data_dir / LEADS_FILE, "leads")
     headers = loaded.renamed_columns()
     assert headers["Prospect ID"] == "lead_id"
-    translated = check_exclude(
-        loaded.frame.columns, ["Prospect ID", "Tags"], headers=headers
-    )
+    with pytest.warns(
+        CarteraWarning, match="'Prospect ID' in exclude is the lead's id"
+    ):
+        translated = check_exclude(
+            loaded.frame.columns, ["Prospect ID", "Tags"], headers=headers
+        )
     assert translated == ["lead_id", "Tags"]

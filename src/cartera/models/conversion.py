@@ -34,7 +34,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
-from cartera.errors import InputError, LeakageWarning, ModelError
+from cartera.errors import CarteraWarning, InputError, LeakageWarning, ModelError
 from cartera.models._columns import is_text, parse_numeric_text
 from cartera.models._threads import single_thread
 from cartera.models.base import Estimator
@@ -98,6 +98,10 @@ def binary_target(values: pd.Series) -> pd.Series:
     return text.isin(_TRUE).astype("int64")
 
 
+# Columns of the leads table that are never features, and what each is.
+_NEVER_FEATURES = {"converted": "the outcome", "lead_id": "the lead's id"}
+
+
 def check_exclude(
     columns: Iterable[str],
     exclude: Iterable[str],
@@ -145,6 +149,14 @@ def check_exclude(
     for name in exclude:
         if name in known:
             translated.append(known[name])
+            if known[name] in _NEVER_FEATURES:
+                role = _NEVER_FEATURES[known[name]]
+                warnings.warn(
+                    f"{name!r} in {setting} is {role}, which is never a feature, "
+                    "so excluding it changes nothing",
+                    CarteraWarning,
+                    stacklevel=2,
+                )
             continue
         by_folded = {key.casefold(): key for key in known}
         close = difflib.get_close_matches(name.casefold(), list(by_folded), n=3)
