@@ -101,10 +101,8 @@ def write_csv(
     """
     lang = check_lang(lang)
     spanish = lang == "es"
-    safe = _fixed_money(
-        neutralise_frame(_rounded(frame, minor_units)),
-        minor_units,
-        "," if spanish else ".",
+    safe = _written_numbers(
+        neutralise_frame(frame), minor_units, "," if spanish else "."
     )
     text = safe.to_csv(
         index=False,
@@ -123,41 +121,35 @@ def write_csv(
 _DECIMALS = {"percent": 4, "number": 4}
 
 
-def _rounded(frame: pd.DataFrame, minor_units: int) -> pd.DataFrame:
-    """Return ``frame`` with float columns rounded by their kind."""
+def _written_numbers(
+    frame: pd.DataFrame, minor_units: int, decimal: str
+) -> pd.DataFrame:
+    """Return ``frame`` with float columns rounded by their kind for writing.
+
+    Money becomes text of exactly ``minor_units`` decimals, because pandas
+    writes a float in its shortest form (``100.1``, ``0.0``) while a ledger
+    shows ``100.10`` and ``0.00``. The caller applies the formula guard first,
+    which would otherwise quote the leading minus sign of that text.
+    """
     from cartera.report.tables import column_kind
 
-    rounded = frame.copy()
+    written = frame.copy()
     for name in frame.columns:
         values = frame[name]
         if values.dtype.kind != "f":
             continue
         kind = column_kind(str(name), values)
-        decimals = minor_units if kind == "money" else _DECIMALS.get(kind)
-        if decimals is not None:
-            rounded[name] = values.round(decimals)
-    return rounded
-
-
-def _fixed_money(frame: pd.DataFrame, minor_units: int, decimal: str) -> pd.DataFrame:
-    """Return ``frame`` with money columns as text of exactly ``minor_units`` decimals.
-
-    pandas writes a float by its shortest form (``100.1``, ``0.0``), while a
-    ledger shows ``100.10`` and ``0.00``. The text is made after the formula
-    guard, which would otherwise quote a leading minus sign.
-    """
-    from cartera.report.tables import column_kind
-
-    fixed = frame.copy()
-    for name in frame.columns:
-        values = frame[name]
-        if values.dtype.kind != "f" or column_kind(str(name), values) != "money":
-            continue
-        fixed[name] = [
-            "" if math.isnan(v) else f"{v + 0.0:.{minor_units}f}".replace(".", decimal)
-            for v in values.tolist()
-        ]
-    return fixed
+        if kind == "money":
+            rounded = values.round(minor_units)
+            written[name] = [
+                ""
+                if math.isnan(v)
+                else f"{v + 0.0:.{minor_units}f}".replace(".", decimal)
+                for v in rounded.tolist()
+            ]
+        elif kind in _DECIMALS:
+            written[name] = values.round(_DECIMALS[kind])
+    return written
 
 
 def _json_default(value: Any) -> Any:
