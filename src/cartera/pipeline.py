@@ -256,7 +256,7 @@ def check_as_of(loaded: dict[str, LoadResult], as_of: date) -> None:
 
     Before every document date nothing is issued, paid or bought, so every
     score would be 0 and the tiers would follow the order of the account ids.
-    More than a year after the latest one, the ranking sees no recent activity,
+    More than a year after the latest one, the ranking finds no recent activity,
     as when 2031 is typed for 2013.
 
     Raises
@@ -504,7 +504,7 @@ def _prioritize(
 
 
 def _with_notes(answers_md: str, notes: list[str], lang: str) -> str:
-    """Append the run's model notes to the answers, so doubts travel with them.
+    """Append the run's model notes to ``answers.md``, so doubts travel with it.
 
     The notes are the messages of cartera's warnings, which exist in English
     only, so the Spanish heading says so.

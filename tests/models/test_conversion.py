@@ -252,7 +252,7 @@ def test_check_exclude_names_setting() -> None:
 def test_check_exclude_accepts_header_names(
     exclude: list[str], expected: list[str]
 ) -> None:
-    # Excluding the id is allowed but changes nothing, and says so.
+    # Excluding the id is allowed but changes nothing, and a warning states it.
     with pytest.warns(CarteraWarning, match="never a feature"):
         translated = check_exclude(
             ["lead_id", "Tags"], exclude, headers={"Prospect ID": "lead_id"}

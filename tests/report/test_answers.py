@@ -69,7 +69,7 @@ def test_answer_shapes(answers: dict[str, Any], key: str, rows: int) -> None:
 
 
 def test_work_first_from_policy_answer() -> None:
-    # The policy layer's own answer, as run.json stores it, not a hand-made shape.
+    # The policy layer's own output, as run.json stores it, not a hand-made shape.
     accounts = pd.DataFrame(
         {
             "rank": [1, 2, 3],

@@ -47,7 +47,7 @@ class ColumnProfile:
     detail
         Date format (with ``, time dropped`` when cells carry a time) or ``""``.
         A date column that fits both day-first and month-first lists both
-        formats and says the order is ambiguous.
+        formats and states that the order is ambiguous.
     empty
         Number of empty cells.
     distinct

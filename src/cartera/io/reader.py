@@ -426,7 +426,7 @@ def _warn_rounded(
     Amounts are rounded to ``[money] minor_units``. A product such as quantity
     times unit price needs that rounding, but a single column with more
     decimals means the setting does not fit the ledger (``0.40`` read with
-    ``minor_units = 0`` becomes ``0``), so the user is told.
+    ``minor_units = 0`` becomes ``0``), so a warning is issued.
     """
     for check in checks:
         if check.column.type != "money":

@@ -24,7 +24,7 @@ when any of these holds:
    outcome is known, later rows included (for invoices, the shares late, more
    than 30 and more than 60 days late, and the mean and median days late, over
    every settled invoice and over those settled after the training cut-off).
-   A file exported after the training cut-off holds averages over outcomes
+   A file exported after the training cut-off contains averages over outcomes
    that came later.
    Against the training rows alone such an average looks noisy, but against the
    mean over the whole file it matches exactly. For a share late over three
@@ -100,8 +100,8 @@ _SETTLEMENT_NAME = re.compile(
     r"|status|isopen|collected|writeoff|writtenoff"
 )
 
-# Words that name the latest state of something: such a column holds its value
-# on the day the file was exported, which for a past outcome is after it.
+# Words that name the latest state of something. Such a column contains its
+# value on the day the file was exported, which for a past outcome is after it.
 _SNAPSHOT_WORDS = frozenset({"last", "latest", "ultimo", "ultima"})
 
 # Quantile bins of a numeric column before it is target-encoded.
@@ -365,7 +365,7 @@ def _screen_proxies(
 
 @dataclass(frozen=True)
 class _PartialLeak:
-    """Level codes of a partial leak ``T`` and what it tells about the outcome."""
+    """Level codes of a partial leak ``T`` and its information on the outcome."""
 
     column: str
     codes: np.ndarray

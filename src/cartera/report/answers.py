@@ -33,7 +33,7 @@ ANSWER_KEYS = (
     "segment_potential",
 )
 _ALIASES = {"segment_potential": ("segment_potential", "segment_spend")}
-# Each part of a multi-table answer: its subheading and the keys it is read from.
+# Each part of a multi-table question: its subheading and the keys it is read from.
 _PARTS = {
     "work_first": (
         ("accounts", ("rows", "accounts")),

@@ -138,7 +138,7 @@ def round_money(frame: pd.DataFrame, minor_units: int) -> pd.DataFrame:
 def round_money_fields(data: Any, minor_units: int) -> Any:
     """Return ``data`` with every float under a money key rounded.
 
-    ``data`` is JSON-like: dicts, lists and scalars, such as the run's answers.
+    ``data`` is JSON-like: dicts, lists and scalars, such as ``answers.json``.
     A float is rounded when its dict key names money (:func:`is_money_name`).
     """
     if isinstance(data, dict):
